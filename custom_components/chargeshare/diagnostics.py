@@ -1,0 +1,33 @@
+"""Diagnostics download: settings, each charger's live state and stored sessions, secrets redacted."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+from typing import Any
+
+from homeassistant.components.diagnostics import async_redact_data
+from homeassistant.const import CONF_PASSWORD
+from homeassistant.core import HomeAssistant
+
+from .const import CONF_ID_TAGS
+from .runtime import ChargeShareConfigEntry
+
+TO_REDACT = {CONF_PASSWORD, CONF_ID_TAGS, "id_tag", "last_id_tag", "last_id_tag_name"}
+
+
+async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: ChargeShareConfigEntry) -> dict[str, Any]:
+    runtime = entry.runtime_data
+    chargers = {}
+    for charger_id, coordinator in runtime.coordinators.items():
+        state = asdict(coordinator.data)
+        state["capabilities"] = str(coordinator.data.capabilities)
+        chargers[charger_id] = {"state": state, "stored": coordinator.charger.persisted()}
+    return async_redact_data(
+        {
+            "data": dict(entry.data),
+            "options": dict(entry.options),
+            "listening_port": runtime.server.port,
+            "chargers": chargers,
+        },
+        TO_REDACT,
+    )

@@ -1,0 +1,55 @@
+"""The base of every ChargeShare entity, and how platforms create entities for each charger."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.device_registry import DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .coordinator import ChargerCoordinator, device_identifier
+from .runtime import ChargeShareConfigEntry, signal_charger_added
+
+
+class ChargeShareEntity(CoordinatorEntity[ChargerCoordinator]):
+    """An entity of one charger's device, available while the charger is connected."""
+
+    _attr_has_entity_name = True
+
+    def __init__(self, coordinator: ChargerCoordinator, description: EntityDescription) -> None:
+        super().__init__(coordinator)
+        self.entity_description = description
+        self._attr_unique_id = f"{coordinator.unique_id}_{description.key}"
+        identity = coordinator.data.identity
+        self._attr_device_info = DeviceInfo(
+            identifiers={device_identifier(coordinator.charger)},
+            name=coordinator.charger.charger_id,
+            manufacturer=identity.vendor,
+            model=identity.model,
+            serial_number=identity.serial,
+            sw_version=identity.firmware,
+        )
+
+    @property
+    def available(self) -> bool:
+        return super().available and self.coordinator.data.online
+
+
+def async_add_charger_entities(
+    hass: HomeAssistant,
+    entry: ChargeShareConfigEntry,
+    async_add_entities: AddEntitiesCallback,
+    build: Callable[[ChargerCoordinator], Iterable[Entity]],
+) -> None:
+    """Add `build(coordinator)` for every charger now, and for chargers added later."""
+    async_add_entities(e for c in entry.runtime_data.coordinators.values() for e in build(c))
+
+    @callback
+    def _charger_added(coordinator: ChargerCoordinator) -> None:
+        async_add_entities(build(coordinator))
+
+    entry.async_on_unload(async_dispatcher_connect(hass, signal_charger_added(entry), _charger_added))

@@ -1,0 +1,490 @@
+"""One OCPP 1.6 charger behind the Charger contract: its connection, live state and commands.
+
+Messages from the charge point arrive as `Station` events (see protocol16.py) and update the state;
+commands go out through the connected ChargePoint16. Sessions and the energy register live in a
+SessionBook that the owner persists (`persisted()` / `stored=`), so nothing is lost across restarts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+import logging
+from typing import Any
+
+from aiohttp import WSCloseCode
+from ocpp.v16 import call
+from ocpp.v16.datatypes import ChargingProfile
+from ocpp.v16.enums import AvailabilityType, MessageTrigger, ResetType
+
+from ..charger import (
+    NO_PHASES,
+    Capability,
+    ChargerError,
+    ChargerIdentity,
+    ChargerNotSupported,
+    ChargerOffline,
+    ChargerRejected,
+    ChargerState,
+    ChargerStatus,
+    ConnectorStatus,
+    Listener,
+    MeterReading,
+)
+from .authorization import AuthorizationStatus, IdTagAuthorizer
+from .connection import Connection
+from .measurands import MeterSample
+from .protocol16 import BootInfo, ChargePoint16
+from .sessions import SessionBook
+from .smart_charging import LimitContext, ProfileWriter, RateUnit
+
+_LOGGER = logging.getLogger(__name__)
+
+REMOTE_START_TAG = "HomeAssistant"
+CONNECTOR_ID = 1
+# Read once after every boot, in one request.
+_CONFIGURATION_KEYS = [
+    "SupportedFeatureProfiles",
+    "ChargingScheduleAllowedChargingRateUnit",
+    "ChargeProfileMaxStackLevel",
+    "MeterValuesSampledData",
+    "MeterValueSampleInterval",
+]
+_MEASURANDS = ("Energy.Active.Import.Register", "Power.Active.Import", "Current.Import", "Voltage")
+_SAMPLE_INTERVAL_S = 15
+_CORE = (
+    Capability.REMOTE_START_STOP
+    | Capability.AVAILABILITY
+    | Capability.RESET
+    | Capability.UNLOCK
+    | Capability.CONFIGURATION
+    | Capability.AUTHORIZATION
+)
+_FEATURE_PROFILES = {
+    "SmartCharging": Capability.SMART_CHARGING,
+    "RemoteTrigger": Capability.TRIGGER_MESSAGE,
+    "Reservation": Capability.RESERVATIONS,
+    "LocalAuthListManagement": Capability.LOCAL_AUTH_LIST,
+}
+# Until a charger lists its feature profiles, assume what nearly all of them have.
+_ASSUMED = _CORE | Capability.SMART_CHARGING | Capability.TRIGGER_MESSAGE
+_STATUS = {
+    "Available": (ConnectorStatus.AVAILABLE, ChargerStatus.NO_VEHICLE),
+    "Preparing": (ConnectorStatus.PREPARING, ChargerStatus.CONNECTED),
+    "Charging": (ConnectorStatus.CHARGING, ChargerStatus.CHARGING),
+    "SuspendedEV": (ConnectorStatus.SUSPENDED_EV, ChargerStatus.CONNECTED),
+    "SuspendedEVSE": (ConnectorStatus.SUSPENDED_EVSE, ChargerStatus.CONNECTED),
+    "Finishing": (ConnectorStatus.FINISHING, ChargerStatus.CONNECTED),
+    "Reserved": (ConnectorStatus.RESERVED, ChargerStatus.NO_VEHICLE),
+    "Unavailable": (ConnectorStatus.UNAVAILABLE, ChargerStatus.FAULT),
+    "Faulted": (ConnectorStatus.FAULTED, ChargerStatus.ERROR),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OcppChargerSettings:
+    charge_point_id: str
+    password: str | None = None
+    max_current_a: float = 16.0
+    phases: int = 3
+    validate_messages: bool = True
+
+
+def _parse_time(value: str, fallback: datetime) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return fallback
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+class OcppCharger:
+    """A charger that connects to our central system over OCPP 1.6J."""
+
+    def __init__(
+        self,
+        settings: OcppChargerSettings,
+        authorizer: IdTagAuthorizer,
+        *,
+        stored: dict[str, Any] | None = None,
+        on_persist: Callable[[], None] = lambda: None,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        profile_interval_s: float = 10.0,
+    ) -> None:
+        self._settings = settings
+        self._authorizer = authorizer
+        self._on_persist = on_persist
+        self._now = now
+        stored = stored or {}
+        self._book = SessionBook(stored.get("book"))
+        self._enabled = stored.get("enabled", True)
+        self._limit_a = stored.get("current_limit_a")
+        if not isinstance(self._enabled, bool) or not isinstance(self._limit_a, int | float | None):
+            raise ValueError(f"enabled={self._enabled!r}, current_limit_a={self._limit_a!r}")
+        self._charge_point: ChargePoint16 | None = None
+        self._connection: Connection | None = None
+        self._after_boot_task: asyncio.Task[None] | None = None
+        self._identity = ChargerIdentity()
+        self._capabilities = _ASSUMED
+        self._connector: ConnectorStatus | None = None
+        self._status: ChargerStatus | None = None
+        self._error_code: str | None = None
+        self._meter = MeterReading(energy_kwh=self._book.total_kwh)
+        self._last_id_tag: str | None = None
+        self._measurands_configured = False
+        self._ignored_drops = 0
+        self._listeners: list[Listener] = []
+        self._state: ChargerState | None = None
+        self._writer = ProfileWriter(self._send_profile, self._limit_context, min_interval_s=profile_interval_s)
+
+    # ------------------------------------------------------------------ the contract
+
+    @property
+    def charger_id(self) -> str:
+        return self._settings.charge_point_id
+
+    @property
+    def settings(self) -> OcppChargerSettings:
+        return self._settings
+
+    @property
+    def authorizer(self) -> IdTagAuthorizer:
+        return self._authorizer
+
+    @authorizer.setter
+    def authorizer(self, authorizer: IdTagAuthorizer) -> None:
+        self._authorizer = authorizer
+        self._changed()
+
+    @property
+    def state(self) -> ChargerState:
+        if self._state is None:
+            self._state = ChargerState(
+                online=self._charge_point is not None,
+                status=self._status,
+                connector_status=self._connector,
+                error_code=self._error_code,
+                available=None if self._connector is None else self._connector is not ConnectorStatus.UNAVAILABLE,
+                enabled=self._enabled,
+                current_limit_a=self._limit_a,
+                max_current_a=self._settings.max_current_a,
+                phases=self._settings.phases,
+                meter=self._meter,
+                session=self._book.session,
+                last_id_tag=self._last_id_tag,
+                last_id_tag_name=self.authorizer.name(self._last_id_tag) if self._last_id_tag else None,
+                identity=self._identity,
+                capabilities=self._capabilities,
+            )
+        return self._state
+
+    def add_listener(self, listener: Listener) -> Callable[[], None]:
+        self._listeners.append(listener)
+
+        def remove() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return remove
+
+    async def async_enable(self, enabled: bool) -> None:
+        """Allow charging (resume, or start a session for a waiting car) or forbid it (pause)."""
+        self._require_online()
+        if enabled:
+            if Capability.SMART_CHARGING in self._capabilities:
+                await self._writer.async_apply(self._limit_when_enabled())
+            if self._book.active_transaction_id is None and self._connector is ConnectorStatus.PREPARING:
+                await self.async_start_session()
+        elif not await self._paused_by_profile() and self._book.active_transaction_id is not None:
+            await self.async_stop_session()
+        self._enabled = enabled
+        self._changed(persist=True)
+
+    async def async_set_current(self, amps: float, phases: int | None = None) -> None:
+        self._require_online()
+        amps = round(min(max(amps, 0.0), self._settings.max_current_a), 1)
+        if self._enabled:
+            self._require(Capability.SMART_CHARGING)
+            await self._writer.async_apply(amps)
+        self._limit_a = amps
+        self._changed(persist=True)
+
+    # ------------------------------------------------------------------ OCPP commands
+
+    async def async_start_session(self, id_tag: str | None = None) -> None:
+        tag = id_tag or REMOTE_START_TAG
+        result = await self._request(call.RemoteStartTransaction(id_tag=tag, connector_id=CONNECTOR_ID))
+        self._expect(result.status, "Accepted", "RemoteStartTransaction")
+
+    async def async_stop_session(self) -> None:
+        transaction_id = self._book.active_transaction_id
+        if transaction_id is None:
+            raise ChargerRejected(f"{self.charger_id} has no session running")
+        result = await self._request(call.RemoteStopTransaction(transaction_id=transaction_id))
+        self._expect(result.status, "Accepted", "RemoteStopTransaction")
+
+    async def async_set_available(self, available: bool) -> None:
+        kind = AvailabilityType.operative if available else AvailabilityType.inoperative
+        result = await self._request(call.ChangeAvailability(connector_id=0, type=kind))
+        self._expect(result.status, ("Accepted", "Scheduled"), "ChangeAvailability")
+
+    async def async_reset(self) -> None:
+        result = await self._request(call.Reset(type=ResetType.hard))
+        self._expect(result.status, "Accepted", "Reset")
+
+    async def async_unlock(self) -> None:
+        result = await self._request(call.UnlockConnector(connector_id=CONNECTOR_ID))
+        self._expect(result.status, "Unlocked", "UnlockConnector")
+
+    async def async_get_configuration(self, keys: list[str] | None = None) -> dict[str, Any]:
+        result = await self._request(call.GetConfiguration(key=keys or None))
+        return {
+            "configuration": [
+                {"key": item["key"], "value": item.get("value"), "readonly": item["readonly"]}
+                for item in result.configuration_key or []
+            ],
+            "unknown_keys": list(result.unknown_key or []),
+        }
+
+    async def async_change_configuration(self, key: str, value: str) -> str:
+        """Change a configuration key; returns the charger's answer (Accepted, RebootRequired, ...)."""
+        result = await self._request(call.ChangeConfiguration(key=key, value=value))
+        return str(result.status)
+
+    async def async_trigger_message(self, message: str) -> str:
+        self._require(Capability.TRIGGER_MESSAGE)
+        connector = CONNECTOR_ID if message in ("MeterValues", "StatusNotification") else None
+        result = await self._request(
+            call.TriggerMessage(requested_message=MessageTrigger(message), connector_id=connector)
+        )
+        return str(result.status)
+
+    # ------------------------------------------------------------------ connection
+
+    async def async_serve(self, connection: Connection) -> None:
+        """Run the charge point on `connection` until it closes; a newer connection replaces an older one."""
+        if self._connection is not None:
+            await self._connection.close(WSCloseCode.POLICY_VIOLATION)
+        charge_point = ChargePoint16(self.charger_id, connection, self, validate=self._settings.validate_messages)
+        self._charge_point, self._connection = charge_point, connection
+        self._changed()
+        try:
+            await charge_point.start()
+        except ConnectionError:  # ConnectionClosed, or the socket reset under us
+            pass
+        finally:
+            if self._charge_point is charge_point:
+                self._charge_point = self._connection = None
+                self._writer.cancel()
+                if self._after_boot_task:
+                    self._after_boot_task.cancel()
+                self._changed()
+
+    async def async_disconnect(self, code: int = WSCloseCode.GOING_AWAY) -> None:
+        if self._connection is not None:
+            await self._connection.close(code)
+
+    def update_settings(self, settings: OcppChargerSettings) -> None:
+        """Take new settings; the password and validation apply from the next connection."""
+        self._settings = settings
+        if self._limit_a is not None and self._limit_a > settings.max_current_a:
+            self._limit_a = settings.max_current_a
+        self._changed(persist=True)
+
+    def persisted(self) -> dict[str, Any]:
+        return {"book": self._book.to_dict(), "enabled": self._enabled, "current_limit_a": self._limit_a}
+
+    # ------------------------------------------------------------------ station events
+
+    def on_boot(self, boot: BootInfo) -> bool:
+        self._identity = ChargerIdentity(boot.vendor, boot.model, boot.serial, boot.firmware)
+        self._changed()
+        return True
+
+    def after_boot(self) -> None:
+        self._writer.forget_applied()
+        self._after_boot_task = asyncio.get_running_loop().create_task(self._configure_after_boot())
+
+    def on_heartbeat(self) -> None:
+        """A heartbeat proves only that the charge point lives; the websocket says so already."""
+
+    def on_status(self, connector_id: int, status: str, error_code: str, info: str | None) -> None:
+        mapped = _STATUS.get(status)
+        if mapped is None:
+            _LOGGER.warning("%s: unknown connector status %r", self.charger_id, status)
+            return
+        if connector_id == 0:  # the charge point as a whole: only its faults matter to the connector
+            if mapped[0] in (ConnectorStatus.UNAVAILABLE, ConnectorStatus.FAULTED) or self._connector is None:
+                self._connector, self._status = mapped
+        elif connector_id == CONNECTOR_ID:
+            self._connector, self._status = mapped
+        else:
+            return
+        self._error_code = None if error_code == "NoError" else error_code
+        if self._status is not ChargerStatus.CHARGING:
+            self._meter = _no_flow(self._meter)
+        self._changed()
+
+    def on_meter_values(self, connector_id: int, transaction_id: int | None, sample: MeterSample) -> None:
+        if sample.skipped:
+            _LOGGER.debug("%s: meter values not used: %s", self.charger_id, "; ".join(sample.skipped))
+        if transaction_id is not None and transaction_id != self._book.active_transaction_id:
+            _LOGGER.info("%s: following transaction %s, started before our records", self.charger_id, transaction_id)
+            self._book.adopt(transaction_id, self._now())
+        self._take_sample(sample)
+        self._changed(persist=sample.energy_kwh is not None)
+
+    def on_authorize(self, id_tag: str) -> AuthorizationStatus:
+        self._last_id_tag = id_tag
+        self._changed()
+        return self.authorizer.status(id_tag)
+
+    def on_start_transaction(
+        self, connector_id: int, id_tag: str, meter_start_wh: int, timestamp: str
+    ) -> tuple[int, AuthorizationStatus]:
+        status = self.authorizer.status(id_tag)
+        started_at = _parse_time(timestamp, self._now())
+        transaction_id = self._book.start(id_tag=id_tag, meter_start_kwh=meter_start_wh / 1000, started_at=started_at)
+        self._last_id_tag = id_tag
+        self._meter = replace(self._meter, energy_kwh=self._book.total_kwh)
+        self._changed(persist=True)
+        return transaction_id, status
+
+    def on_stop_transaction(
+        self, transaction_id: int, meter_stop_wh: int, timestamp: str, reason: str, sample: MeterSample
+    ) -> None:
+        self._take_sample(sample)
+        if not self._book.stop(transaction_id, meter_stop_wh / 1000, _parse_time(timestamp, self._now()), reason):
+            _LOGGER.info("%s: stop of unknown transaction %s", self.charger_id, transaction_id)
+        self._meter = _no_flow(replace(self._meter, energy_kwh=self._book.total_kwh))
+        self._changed(persist=True)
+
+    def on_firmware_status(self, status: str) -> None:
+        _LOGGER.info("%s: firmware update %s", self.charger_id, status)
+
+    # ------------------------------------------------------------------ internals
+
+    def _take_sample(self, sample: MeterSample) -> None:
+        if sample.energy_kwh is not None and not self._book.record(sample.energy_kwh):
+            self._ignored_drops += 1
+            if self._ignored_drops == 1:
+                _LOGGER.warning(
+                    "%s: ignored an energy register reading of %s kWh below the last one (reported once)",
+                    self.charger_id,
+                    sample.energy_kwh,
+                )
+        meter = self._meter
+        self._meter = MeterReading(
+            power_w=sample.power_w if sample.power_w is not None else meter.power_w,
+            current_a=sample.current_a if sample.current_a != NO_PHASES else meter.current_a,
+            voltage_v=sample.voltage_v if sample.voltage_v != NO_PHASES else meter.voltage_v,
+            energy_kwh=self._book.total_kwh,
+        )
+
+    async def _configure_after_boot(self) -> None:
+        """Learn what the charger supports, ask for the meter values we show, restore our limit."""
+        try:
+            configuration = await self.async_get_configuration(_CONFIGURATION_KEYS)
+            values = {item["key"]: item["value"] for item in configuration["configuration"]}
+            self._learn(values)
+            await self._configure_meter_values(values)
+            await self._request(
+                call.TriggerMessage(requested_message=MessageTrigger.status_notification, connector_id=CONNECTOR_ID)
+            )
+            restore = self._limit_a is not None or not self._enabled
+            if restore and Capability.SMART_CHARGING in self._capabilities:
+                await self._writer.async_apply(self._limit_when_enabled() if self._enabled else 0.0)
+        except ChargerError as err:
+            _LOGGER.info("%s: setup after boot stopped: %s", self.charger_id, err)
+
+    def _learn(self, values: dict[str, str | None]) -> None:
+        profiles = values.get("SupportedFeatureProfiles")
+        if profiles is not None:
+            names = {name.strip() for name in profiles.split(",")}
+            self._capabilities = _CORE
+            for name, capability in _FEATURE_PROFILES.items():
+                if name in names:
+                    self._capabilities |= capability
+        self._writer.rate_unit = RateUnit.from_configuration(values.get("ChargingScheduleAllowedChargingRateUnit"))
+        try:
+            self._writer.stack_level = int(values.get("ChargeProfileMaxStackLevel") or 0)
+        except ValueError:
+            self._writer.stack_level = 0
+        self._changed()
+
+    async def _configure_meter_values(self, values: dict[str, str | None]) -> None:
+        """Ask once per run for the measurands we show; a charger that reboots on it must not loop."""
+        if self._measurands_configured:
+            return
+        self._measurands_configured = True
+        present = {m.strip() for m in (values.get("MeterValuesSampledData") or "").split(",")}
+        if not set(_MEASURANDS) <= present:
+            wanted = ",".join([*_MEASURANDS, *sorted(present - set(_MEASURANDS) - {""})])
+            await self.async_change_configuration("MeterValuesSampledData", wanted)
+        if values.get("MeterValueSampleInterval") in ("0", None):
+            await self.async_change_configuration("MeterValueSampleInterval", str(_SAMPLE_INTERVAL_S))
+
+    async def _paused_by_profile(self) -> bool:
+        if Capability.SMART_CHARGING not in self._capabilities:
+            return False
+        try:
+            await self._writer.async_apply(0.0)
+        except (ChargerRejected, ChargerNotSupported):
+            return False
+        return True
+
+    def _limit_when_enabled(self) -> float:
+        return self._settings.max_current_a if self._limit_a is None else self._limit_a
+
+    def _limit_context(self) -> LimitContext:
+        voltages = [v for v in self._meter.voltage_v if v]
+        return LimitContext(
+            connector_id=CONNECTOR_ID,
+            phases=self._settings.phases,
+            voltage_v=sum(voltages) / len(voltages) if voltages else None,
+            transaction_id=self._book.active_transaction_id,
+            now=self._now(),
+        )
+
+    async def _send_profile(self, connector_id: int, profile: ChargingProfile) -> bool:
+        try:
+            result = await self._request(
+                call.SetChargingProfile(connector_id=connector_id, cs_charging_profiles=profile)
+            )
+        except ChargerNotSupported:
+            return False
+        return bool(result.status == "Accepted")
+
+    async def _request(self, payload: Any) -> Any:
+        self._require_online()
+        assert self._charge_point is not None
+        return await self._charge_point.request(payload)
+
+    def _require_online(self) -> None:
+        if self._charge_point is None:
+            raise ChargerOffline(f"{self.charger_id} is not connected")
+
+    def _require(self, capability: Capability) -> None:
+        if capability not in self._capabilities:
+            raise ChargerNotSupported(f"{self.charger_id} does not support {capability.name}")
+
+    def _expect(self, status: str, accepted: str | tuple[str, ...], action: str) -> None:
+        if status not in ((accepted,) if isinstance(accepted, str) else accepted):
+            raise ChargerRejected(f"{self.charger_id} answered {action} with {status}")
+
+    def _changed(self, *, persist: bool = False) -> None:
+        self._state = None
+        if persist:
+            self._on_persist()
+        for listener in list(self._listeners):
+            listener()
+
+
+def _no_flow(meter: MeterReading) -> MeterReading:
+    """Outside state C no current flows, whatever the last sample said."""
+    current = tuple(None if value is None else 0.0 for value in meter.current_a)
+    return replace(
+        meter, power_w=0.0 if meter.power_w is not None else None, current_a=(current[0], current[1], current[2])
+    )

@@ -1,0 +1,182 @@
+"""Sensors: status, meter, session and identification of each charger."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    EntityCategory,
+    UnitOfElectricCurrent,
+    UnitOfElectricPotential,
+    UnitOfEnergy,
+    UnitOfPower,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.typing import StateType
+from homeassistant.util import dt as dt_util
+
+from .charger import ChargerState, ChargerStatus, ConnectorStatus, Phases
+from .entity import ChargeShareEntity, async_add_charger_entities
+from .runtime import ChargeShareConfigEntry
+
+PARALLEL_UPDATES = 0
+# Unused phases read a few tenths of a volt; they are not part of the average.
+_LIVE_PHASE_V = 50.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargeShareSensorDescription(SensorEntityDescription):
+    value_fn: Callable[[ChargerState], StateType]
+
+
+def _average(values: Phases, floor: float = 0.0) -> float | None:
+    live = [v for v in values if v is not None and v > floor]
+    if live:
+        return round(sum(live) / len(live), 2)
+    return 0.0 if any(v is not None for v in values) else None
+
+
+def _session_seconds(state: ChargerState) -> int | None:
+    session = state.session
+    if session is None:
+        return None
+    end = session.ended_at or dt_util.utcnow()
+    return max(0, int((end - session.started_at).total_seconds()))
+
+
+def _session_energy(state: ChargerState) -> float | None:
+    return state.session.energy_kwh if state.session else None
+
+
+def _phase_sensors(
+    key: str, device_class: SensorDeviceClass, unit: str, read: Callable[[ChargerState], Phases]
+) -> tuple[ChargeShareSensorDescription, ...]:
+    return tuple(
+        ChargeShareSensorDescription(
+            key=f"{key}_l{n + 1}",
+            translation_key=f"{key}_phase",
+            translation_placeholders={"phase": f"L{n + 1}"},
+            device_class=device_class,
+            native_unit_of_measurement=unit,
+            state_class=SensorStateClass.MEASUREMENT,
+            entity_category=EntityCategory.DIAGNOSTIC,
+            entity_registry_enabled_default=False,
+            value_fn=lambda state, n=n: read(state)[n],  # type: ignore[misc]
+        )
+        for n in range(3)
+    )
+
+
+SENSORS: tuple[ChargeShareSensorDescription, ...] = (
+    ChargeShareSensorDescription(
+        key="status",
+        translation_key="status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in ChargerStatus],
+        value_fn=lambda state: state.status.value if state.status else None,
+    ),
+    ChargeShareSensorDescription(
+        key="connector_status",
+        translation_key="connector_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=[status.value for status in ConnectorStatus],
+        value_fn=lambda state: state.connector_status.value if state.connector_status else None,
+    ),
+    ChargeShareSensorDescription(
+        key="power",
+        translation_key="power",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda state: state.meter.power_w,
+    ),
+    ChargeShareSensorDescription(
+        key="current",
+        translation_key="current",
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda state: _average(state.meter.current_a),
+    ),
+    ChargeShareSensorDescription(
+        key="voltage",
+        translation_key="voltage",
+        device_class=SensorDeviceClass.VOLTAGE,
+        native_unit_of_measurement=UnitOfElectricPotential.VOLT,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda state: _average(state.meter.voltage_v, _LIVE_PHASE_V),
+    ),
+    *_phase_sensors(
+        "current", SensorDeviceClass.CURRENT, UnitOfElectricCurrent.AMPERE, lambda state: state.meter.current_a
+    ),
+    *_phase_sensors(
+        "voltage", SensorDeviceClass.VOLTAGE, UnitOfElectricPotential.VOLT, lambda state: state.meter.voltage_v
+    ),
+    ChargeShareSensorDescription(
+        key="energy",
+        translation_key="energy",
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        suggested_display_precision=2,
+        value_fn=lambda state: state.meter.energy_kwh,
+    ),
+    ChargeShareSensorDescription(
+        key="session_energy",
+        translation_key="session_energy",
+        device_class=SensorDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        state_class=SensorStateClass.TOTAL_INCREASING,
+        suggested_display_precision=2,
+        value_fn=_session_energy,
+    ),
+    ChargeShareSensorDescription(
+        key="session_duration",
+        translation_key="session_duration",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.SECONDS,
+        suggested_unit_of_measurement=UnitOfTime.MINUTES,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=_session_seconds,
+    ),
+    ChargeShareSensorDescription(
+        key="last_id_tag",
+        translation_key="last_id_tag",
+        value_fn=lambda state: state.last_id_tag_name or state.last_id_tag,
+    ),
+    ChargeShareSensorDescription(
+        key="firmware",
+        translation_key="firmware",
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda state: state.identity.firmware,
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
+) -> None:
+    async_add_charger_entities(
+        hass, entry, async_add_entities, lambda coordinator: (ChargeShareSensor(coordinator, d) for d in SENSORS)
+    )
+
+
+class ChargeShareSensor(ChargeShareEntity, SensorEntity):
+    entity_description: ChargeShareSensorDescription
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        return self.entity_description.value_fn(self.coordinator.data)

@@ -1,0 +1,57 @@
+"""Persistence of the chargers' sessions and energy registers, one Home Assistant Store per entry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.storage import Store
+
+from .const import DOMAIN
+from .ocpp.charger import OcppCharger
+
+STORAGE_VERSION = 1
+# Meter values come every few seconds; a crash loses at most this much (the charger's register,
+# read again after the restart, still has every kWh).
+SAVE_DELAY_S = 10
+
+
+class ChargerStore:
+    """Saves every charger of a config entry in one file, coalescing frequent changes."""
+
+    def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
+        self._store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
+        self._chargers: dict[str, OcppCharger] = {}
+        self._stored: dict[str, Any] = {}
+        self._save_scheduled = False
+
+    async def async_load(self) -> None:
+        self._stored = (await self._store.async_load() or {}).get("chargers", {})
+
+    def stored(self, charger_id: str) -> dict[str, Any] | None:
+        return self._stored.get(charger_id)
+
+    def track(self, charger: OcppCharger) -> None:
+        self._chargers[charger.charger_id] = charger
+
+    def forget(self, charger_id: str) -> None:
+        self._chargers.pop(charger_id, None)
+        self._stored.pop(charger_id, None)
+        self.schedule_save()
+
+    def schedule_save(self) -> None:
+        if not self._save_scheduled:
+            self._save_scheduled = True
+            self._store.async_delay_save(self._data, SAVE_DELAY_S)
+
+    async def async_save(self) -> None:
+        await self._store.async_save(self._data())
+
+    async def async_remove(self) -> None:
+        await self._store.async_remove()
+
+    def _data(self) -> dict[str, Any]:
+        self._save_scheduled = False
+        chargers = dict(self._stored)  # chargers not running now (for example removed from options) keep theirs
+        chargers.update({charger_id: c.persisted() for charger_id, c in self._chargers.items()})
+        return {"chargers": chargers}

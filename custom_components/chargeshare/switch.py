@@ -1,0 +1,75 @@
+"""Switches: whether charging is allowed, and whether the charger is in service."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+
+from .charger import Capability, ChargerState
+from .entity import ChargeShareEntity, async_add_charger_entities
+from .ocpp.charger import OcppCharger
+from .runtime import ChargeShareConfigEntry
+
+PARALLEL_UPDATES = 1
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChargeShareSwitchDescription(SwitchEntityDescription):
+    is_on_fn: Callable[[ChargerState], bool | None]
+    set_fn: Callable[[OcppCharger, bool], Awaitable[None]]
+    capability: Capability = Capability.NONE
+
+
+SWITCHES: tuple[ChargeShareSwitchDescription, ...] = (
+    ChargeShareSwitchDescription(
+        key="charging_allowed",
+        translation_key="charging_allowed",
+        is_on_fn=lambda state: state.enabled,
+        set_fn=lambda charger, on: charger.async_enable(on),
+    ),
+    ChargeShareSwitchDescription(
+        key="available",
+        translation_key="available",
+        entity_category=EntityCategory.CONFIG,
+        capability=Capability.AVAILABILITY,
+        is_on_fn=lambda state: state.available,
+        set_fn=lambda charger, on: charger.async_set_available(on),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
+) -> None:
+    async_add_charger_entities(
+        hass, entry, async_add_entities, lambda coordinator: (ChargeShareSwitch(coordinator, d) for d in SWITCHES)
+    )
+
+
+class ChargeShareSwitch(ChargeShareEntity, SwitchEntity):
+    entity_description: ChargeShareSwitchDescription
+
+    @property
+    def available(self) -> bool:
+        return super().available and self.entity_description.capability in self.coordinator.data.capabilities
+
+    @property
+    def is_on(self) -> bool | None:
+        return self.entity_description.is_on_fn(self.coordinator.data)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        await self._async_set(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        await self._async_set(False)
+
+    async def _async_set(self, on: bool) -> None:
+        charger = self.coordinator.charger
+        await self.coordinator.async_command(lambda: self.entity_description.set_fn(charger, on))
+        self.async_write_ha_state()

@@ -1,0 +1,53 @@
+"""Helpers for tests against the integration: settling, entity and device lookup."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+import socket
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+from custom_components.chargeshare.const import (
+    CONF_CONNECTOR_TYPE,
+    CONF_MAX_CURRENT,
+    CONF_PHASES,
+    CONF_SKIP_SCHEMA_VALIDATION,
+    DOMAIN,
+)
+from sim.ocpp_charge_point import SimulatedChargePoint
+
+CHARGER = {
+    CONF_MAX_CURRENT: 16,
+    CONF_PHASES: "3",
+    CONF_CONNECTOR_TYPE: "type2_socket",
+    CONF_SKIP_SCHEMA_VALIDATION: False,
+}
+
+ConnectCharger = Callable[..., Awaitable[SimulatedChargePoint]]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def settle(hass: HomeAssistant, rounds: int = 5) -> None:
+    """Let messages cross the loopback socket and Home Assistant process them."""
+    for _ in range(rounds):
+        await asyncio.sleep(0.02)
+        await hass.async_block_till_done()
+
+
+def entity_id(hass: HomeAssistant, platform: str, key: str, charge_point_id: str = "CP1") -> str:
+    found = er.async_get(hass).async_get_entity_id(platform, DOMAIN, f"ocpp_{charge_point_id}_{key}")
+    assert found, f"no {platform} entity {key} for {charge_point_id}"
+    return found
+
+
+def device_id(hass: HomeAssistant, charge_point_id: str = "CP1") -> str:
+    device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"ocpp_{charge_point_id}")})
+    assert device is not None
+    return device.id
