@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import base64
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 import contextlib
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 import json
 from typing import Any
 
@@ -48,10 +48,6 @@ class SimOptions:
     configuration: dict[str, str] = field(default_factory=dict)
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
 class _ClientConnection:
     def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         self.ws = ws
@@ -79,6 +75,7 @@ class SimulatedChargePoint(ChargePoint):
         self.id_tag: str | None = None
         self.register_wh = 0.0 if options.register == "session" else options.register_wh
         self.profiles: dict[str, float] = {}  # purpose -> limit in A
+        self.elapsed_s = 0.0
         self.configuration = {
             "SupportedFeatureProfiles": "Core,FirmwareManagement,RemoteTrigger"
             + (",SmartCharging" if options.smart_charging else ""),
@@ -90,9 +87,15 @@ class SimulatedChargePoint(ChargePoint):
         }
         self._connection = connection
         self._runner: asyncio.Task[None] | None = None
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._pending_trigger: str | None = None
 
     # ------------------------------------------------------------------ what the car and the user do
+
+    def _timestamp(self) -> str:
+        """The charger's clock: real time plus the time `charge()` has let pass."""
+        now = datetime.now(UTC) + timedelta(seconds=self.elapsed_s)
+        return now.isoformat(timespec="seconds").replace("+00:00", "Z")
 
     @property
     def websocket(self) -> aiohttp.ClientWebSocketResponse:
@@ -127,7 +130,9 @@ class SimulatedChargePoint(ChargePoint):
         if connector_id == 1:
             self.status = status
         await self.call(
-            call.StatusNotification(connector_id=connector_id, error_code=error_code, status=status, timestamp=_now())
+            call.StatusNotification(
+                connector_id=connector_id, error_code=error_code, status=status, timestamp=self._timestamp()
+            )
         )
 
     async def plug_in(self) -> None:
@@ -149,14 +154,16 @@ class SimulatedChargePoint(ChargePoint):
         if self.options.register == "session":
             self.register_wh = 0.0
         result = await self.call(
-            call.StartTransaction(connector_id=1, id_tag=id_tag, meter_start=round(self.register_wh), timestamp=_now())
+            call.StartTransaction(
+                connector_id=1, id_tag=id_tag, meter_start=round(self.register_wh), timestamp=self._timestamp()
+            )
         )
         status = str(result.id_tag_info["status"])
         if status != "Accepted":
             await self.call(
                 call.StopTransaction(
                     meter_stop=round(self.register_wh),
-                    timestamp=_now(),
+                    timestamp=self._timestamp(),
                     transaction_id=result.transaction_id,
                     reason="DeAuthorized",
                 )
@@ -173,7 +180,7 @@ class SimulatedChargePoint(ChargePoint):
         await self.call(
             call.StopTransaction(
                 meter_stop=round(self.register_wh),
-                timestamp=_now(),
+                timestamp=self._timestamp(),
                 transaction_id=transaction_id,
                 reason=reason,
                 id_tag=self.id_tag,
@@ -184,6 +191,7 @@ class SimulatedChargePoint(ChargePoint):
     async def charge(self, seconds: float) -> None:
         """Let `seconds` of charging pass, then report meter values."""
         self.register_wh += self.power_w * seconds / 3600
+        self.elapsed_s += seconds
         await self.send_meter_values()
 
     async def send_meter_values(self, context: str = "Sample.Periodic") -> None:
@@ -191,7 +199,7 @@ class SimulatedChargePoint(ChargePoint):
             call.MeterValues(
                 connector_id=1,
                 transaction_id=self.transaction_id,
-                meter_value=[{"timestamp": _now(), "sampledValue": self.sampled_values(context)}],
+                meter_value=[{"timestamp": self._timestamp(), "sampledValue": self.sampled_values(context)}],
             )
         )
 
@@ -201,7 +209,7 @@ class SimulatedChargePoint(ChargePoint):
         power = self.power_w / 1000 if o.power_unit == "kW" else self.power_w
         values = [
             _sample("Energy.Active.Import.Register", energy, o.energy_unit, context, decimals=3),
-            _sample("Power.Active.Import", power, o.power_unit, context),
+            _sample("Power.Active.Import", power, o.power_unit, context, decimals=3 if o.power_unit == "kW" else 1),
         ]
         phases = ["L1", "L2", "L3"][: o.phases] if o.phases > 1 else [None]
         for phase in phases:
@@ -215,8 +223,11 @@ class SimulatedChargePoint(ChargePoint):
 
     async def close(self) -> None:
         await self._connection.ws.close()
-        if self._runner is not None:
-            self._runner.cancel()
+        work = [*self._tasks, *([self._runner] if self._runner else [])]
+        for task in work:
+            task.cancel()
+        if work:
+            await asyncio.wait(work)
 
     # ------------------------------------------------------------------ what the central system asks
 
@@ -229,9 +240,9 @@ class SimulatedChargePoint(ChargePoint):
         return call_result.RemoteStartTransaction(status="Accepted")
 
     @after(Action.remote_start_transaction)
-    async def after_remote_start(self, id_tag: str, **_: Any) -> None:
+    def after_remote_start(self, id_tag: str, **_: Any) -> None:
         if self.car_connected and self.transaction_id is None:
-            await self.start_transaction(id_tag)
+            self._spawn(self.start_transaction(id_tag))
 
     @on(Action.remote_stop_transaction)
     def on_remote_stop(self, transaction_id: int) -> Any:
@@ -240,9 +251,9 @@ class SimulatedChargePoint(ChargePoint):
         return call_result.RemoteStopTransaction(status="Accepted" if known else "Rejected")
 
     @after(Action.remote_stop_transaction)
-    async def after_remote_stop(self, transaction_id: int) -> None:
+    def after_remote_stop(self, transaction_id: int) -> None:
         if transaction_id == self.transaction_id:
-            await self.stop_transaction(reason="Remote")
+            self._spawn(self.stop_transaction(reason="Remote"))
 
     @on(Action.set_charging_profile)
     def on_set_charging_profile(self, connector_id: int, cs_charging_profiles: dict[str, Any]) -> Any:
@@ -260,12 +271,12 @@ class SimulatedChargePoint(ChargePoint):
         return call_result.SetChargingProfile(status="Accepted")
 
     @after(Action.set_charging_profile)
-    async def after_set_charging_profile(self, **_: Any) -> None:
+    def after_set_charging_profile(self, **_: Any) -> None:
         if self.transaction_id is None:
             return
         wanted = "Charging" if self.limit_a >= MIN_CURRENT_A else "SuspendedEVSE"
         if wanted != self.status:
-            await self.send_status(wanted)
+            self._spawn(self.send_status(wanted))
 
     @on(Action.clear_charging_profile)
     def on_clear_charging_profile(self, **payload: Any) -> Any:
@@ -297,11 +308,11 @@ class SimulatedChargePoint(ChargePoint):
         return call_result.ChangeAvailability(status="Accepted")
 
     @after(Action.change_availability)
-    async def after_change_availability(self, connector_id: int, type: str) -> None:  # noqa: A002
+    def after_change_availability(self, connector_id: int, type: str) -> None:  # noqa: A002
         if type == "Inoperative":
-            await self.send_status("Unavailable")
+            self._spawn(self.send_status("Unavailable"))
         else:
-            await self.send_status("Preparing" if self.car_connected else "Available")
+            self._spawn(self.send_status("Preparing" if self.car_connected else "Available"))
 
     @on(Action.reset)
     def on_reset(self, type: str) -> Any:  # noqa: A002
@@ -319,15 +330,27 @@ class SimulatedChargePoint(ChargePoint):
         return call_result.TriggerMessage(status="Accepted")
 
     @after(Action.trigger_message)
-    async def after_trigger_message(self, requested_message: str, **_: Any) -> None:
+    def after_trigger_message(self, requested_message: str, **_: Any) -> None:
         if requested_message == "StatusNotification":
-            await self.send_status(self.status)
+            self._spawn(self.send_status(self.status))
         elif requested_message == "MeterValues":
-            await self.send_meter_values(context="Trigger")
+            self._spawn(self.send_meter_values(context="Trigger"))
         elif requested_message == "Heartbeat":
-            await self.call(call.Heartbeat())
+            self._spawn(self.call(call.Heartbeat()))
         elif requested_message == "BootNotification":
-            await self.boot()
+            self._spawn(self.boot())
+
+    def _spawn(self, work: Coroutine[Any, Any, Any]) -> None:
+        """Send what a request asked for after answering it; `close()` cancels what is still on its way."""
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled() or isinstance(task.exception(), ConnectionError | TimeoutError):
+            return  # closed, or the connection went away under the reply: nothing left to tell
+        task.result()  # anything else is a bug in the simulator: let it surface
 
 
 def _sample(

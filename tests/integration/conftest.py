@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 import aiohttp
 from homeassistant.const import CONF_HOST, CONF_PORT
@@ -21,6 +22,17 @@ from .helpers import CHARGER, ConnectCharger, free_port, settle
 def publish_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Entities follow every change; test_coordinator.py checks the real cool-down."""
     monkeypatch.setattr("custom_components.chargeshare.coordinator.ENTITY_UPDATE_COOLDOWN_S", 0)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Create entities that are disabled by default as enabled (the fixture newer test harnesses ship)."""
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        yield
 
 
 @pytest.fixture

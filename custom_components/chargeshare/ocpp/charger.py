@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 import logging
+import math
 from typing import Any
 
 from aiohttp import WSCloseCode
@@ -54,6 +55,9 @@ _CONFIGURATION_KEYS = [
 ]
 _MEASURANDS = ("Energy.Active.Import.Register", "Power.Active.Import", "Current.Import", "Voltage")
 _SAMPLE_INTERVAL_S = 15
+# Bounds for telling a register restart from a wrong meterStart (see sessions.py).
+_MAX_VOLTAGE_V = 253.0  # 230 V + 10 %
+_DELIVERABLE_MARGIN_KWH = 0.05
 _CORE = (
     Capability.REMOTE_START_STOP
     | Capability.AVAILABILITY
@@ -134,6 +138,7 @@ class OcppCharger:
         self._meter = MeterReading(energy_kwh=self._book.total_kwh)
         self._last_id_tag: str | None = None
         self._measurands_configured = False
+        self._refused_transactions: set[int] = set()
         self._ignored_drops = 0
         self._listeners: list[Listener] = []
         self._state: ChargerState | None = None
@@ -280,6 +285,7 @@ class OcppCharger:
                 self._writer.cancel()
                 if self._after_boot_task:
                     self._after_boot_task.cancel()
+                    await asyncio.wait([self._after_boot_task])
                 self._changed()
 
     async def async_disconnect(self, code: int = WSCloseCode.GOING_AWAY) -> None:
@@ -330,7 +336,10 @@ class OcppCharger:
     def on_meter_values(self, connector_id: int, transaction_id: int | None, sample: MeterSample) -> None:
         if sample.skipped:
             _LOGGER.debug("%s: meter values not used: %s", self.charger_id, "; ".join(sample.skipped))
-        if transaction_id is not None and transaction_id != self._book.active_transaction_id:
+        if transaction_id is not None and transaction_id not in (
+            self._book.active_transaction_id,
+            *self._refused_transactions,
+        ):
             _LOGGER.info("%s: following transaction %s, started before our records", self.charger_id, transaction_id)
             self._book.adopt(transaction_id, self._now())
         self._take_sample(sample)
@@ -346,8 +355,14 @@ class OcppCharger:
     ) -> tuple[int, AuthorizationStatus]:
         status = self.authorizer.status(id_tag)
         started_at = _parse_time(timestamp, self._now())
-        transaction_id = self._book.start(id_tag=id_tag, meter_start_kwh=meter_start_wh / 1000, started_at=started_at)
         self._last_id_tag = id_tag
+        if status is not AuthorizationStatus.ACCEPTED:
+            # The charger must get an id even now; it ends this transaction at once, without a session.
+            transaction_id = self._book.allocate_transaction_id(started_at)
+            self._refused_transactions.add(transaction_id)
+            self._changed(persist=True)
+            return transaction_id, status
+        transaction_id = self._book.start(id_tag=id_tag, meter_start_kwh=meter_start_wh / 1000, started_at=started_at)
         self._meter = replace(self._meter, energy_kwh=self._book.total_kwh)
         self._changed(persist=True)
         return transaction_id, status
@@ -356,8 +371,13 @@ class OcppCharger:
         self, transaction_id: int, meter_stop_wh: int, timestamp: str, reason: str, sample: MeterSample
     ) -> None:
         self._take_sample(sample)
-        if not self._book.stop(transaction_id, meter_stop_wh / 1000, _parse_time(timestamp, self._now()), reason):
+        ended_at = _parse_time(timestamp, self._now())
+        known = self._book.stop(
+            transaction_id, meter_stop_wh / 1000, ended_at, reason, deliverable_kwh=self._deliverable_kwh(ended_at)
+        )
+        if not known and transaction_id not in self._refused_transactions:
             _LOGGER.info("%s: stop of unknown transaction %s", self.charger_id, transaction_id)
+        self._refused_transactions.discard(transaction_id)
         self._meter = _no_flow(replace(self._meter, energy_kwh=self._book.total_kwh))
         self._changed(persist=True)
 
@@ -366,8 +386,18 @@ class OcppCharger:
 
     # ------------------------------------------------------------------ internals
 
+    def _deliverable_kwh(self, at: datetime | None) -> float:
+        """The most energy the charger can have delivered in the running session by `at` (its own clock)."""
+        session = self._book.session
+        if session is None or not session.active:
+            return math.inf
+        hours = max(0.0, ((at or self._now()) - session.started_at).total_seconds() / 3600)
+        max_kw = self._settings.max_current_a * _MAX_VOLTAGE_V * self._settings.phases / 1000
+        return max_kw * hours + _DELIVERABLE_MARGIN_KWH
+
     def _take_sample(self, sample: MeterSample) -> None:
-        if sample.energy_kwh is not None and not self._book.record(sample.energy_kwh):
+        deliverable = self._deliverable_kwh(sample.timestamp)
+        if sample.energy_kwh is not None and not self._book.record(sample.energy_kwh, deliverable_kwh=deliverable):
             self._ignored_drops += 1
             if self._ignored_drops == 1:
                 _LOGGER.warning(

@@ -4,7 +4,8 @@ The total we publish is `offset + raw`, where `raw` is the charger's register. I
 a drop in the middle of a session is a glitch and ignored (some chargers briefly report 0); a register
 that restarts at a session start (chargers that report session energy in the register) moves its old
 value into the offset. A restart announced only by StartTransaction's meterStart is provisional: if the
-session's first reading shows the old register again, the restart is undone.
+session's first reading shows the old register again, more than the charger could have delivered since
+the start, meterStart was wrong and the restart is undone.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime
+import math
 from typing import Any
 
 from ..charger import ChargingSession
@@ -84,10 +86,14 @@ class SessionBook:
         else:
             self._restart = None
             self._raw = meter_start_kwh if self._raw is None else max(self._raw, meter_start_kwh)
-        transaction_id = max(int(started_at.timestamp()), self._last_transaction_id + 1)
-        self._last_transaction_id = transaction_id
+        transaction_id = self.allocate_transaction_id(started_at)
         self._session = _Session(transaction_id, started_at.isoformat(), self._offset + self._raw, id_tag)
         return transaction_id
+
+    def allocate_transaction_id(self, at: datetime) -> int:
+        """A new transaction id: the start time in seconds, made unique."""
+        self._last_transaction_id = max(int(at.timestamp()), self._last_transaction_id + 1)
+        return self._last_transaction_id
 
     def adopt(self, transaction_id: int, seen_at: datetime) -> None:
         """Track a transaction we never saw start (its StartTransaction predates our records)."""
@@ -97,14 +103,22 @@ class SessionBook:
         self._session = _Session(transaction_id, seen_at.isoformat(), total, readings=1)
         self._last_transaction_id = max(self._last_transaction_id, transaction_id)
 
-    def record(self, register_kwh: float) -> bool:
-        """Take a register reading; False when it was ignored as a glitch."""
+    def record(self, register_kwh: float, *, deliverable_kwh: float = math.inf) -> bool:
+        """Take a register reading; False when it was ignored as a glitch.
+
+        `deliverable_kwh` is the most the charger can have delivered since the session started.
+        """
         session = self._session if self._session and self._session.ended_at is None else None
         first_of_session = session is not None and session.readings == 0
         restart, self._restart = self._restart, None
         if self._raw is None:
             self._raw = register_kwh
-        elif restart and first_of_session and register_kwh >= restart.raw_kwh - _TOLERANCE_KWH:
+        elif (
+            restart
+            and first_of_session
+            and register_kwh >= restart.raw_kwh - _TOLERANCE_KWH
+            and register_kwh > deliverable_kwh
+        ):
             # meterStart was wrong, not the register: the register never restarted.
             self._offset = restart.offset_kwh
             self._raw = register_kwh
@@ -119,10 +133,18 @@ class SessionBook:
             session.energy_kwh = max(0.0, self._offset + self._raw - session.start_total_kwh)
         return True
 
-    def stop(self, transaction_id: int, meter_stop_kwh: float | None, ended_at: datetime, reason: str) -> bool:
+    def stop(
+        self,
+        transaction_id: int,
+        meter_stop_kwh: float | None,
+        ended_at: datetime,
+        reason: str,
+        *,
+        deliverable_kwh: float = math.inf,
+    ) -> bool:
         """Close the session a StopTransaction names; False if we do not know that transaction."""
         if meter_stop_kwh is not None:
-            self.record(meter_stop_kwh)
+            self.record(meter_stop_kwh, deliverable_kwh=deliverable_kwh)
         session = self._session
         if session is None or session.transaction_id != transaction_id or session.ended_at is not None:
             return False

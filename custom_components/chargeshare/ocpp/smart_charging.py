@@ -102,9 +102,12 @@ class ProfileWriter:
         self.cancel()
 
     def cancel(self) -> None:
+        """Drop a held-back write (the charger went offline, or a newer limit is being written)."""
         if self._trailing:
             self._trailing.cancel()
-        self._trailing = None
+        if self._trailing_task:
+            self._trailing_task.cancel()
+        self._trailing = self._trailing_task = None
         self._pending = None
 
     async def async_apply(self, limit_a: float) -> bool:
