@@ -21,7 +21,7 @@ from .flow_schemas import (
 from .options_flow import ChargeShareOptionsFlow
 
 
-class ChargeShareConfigFlow(ConfigFlow, domain=DOMAIN):
+class ChargeShareConfigFlow(ConfigFlow, domain=DOMAIN):  # type: ignore[call-arg]  # untyped on 2024.3
     """User flow: server, then the first charger. Discovery: a charger that connected on its own."""
 
     VERSION = 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from homeassistant.config_entries import SOURCE_INTEGRATION_DISCOVERY, ConfigEntry
 from homeassistant.const import CONF_PASSWORD
@@ -34,6 +34,9 @@ from .ocpp.protocol16 import BootInfo
 from .ocpp.server import OcppServer, UnknownChargerHandler
 from .storage import ChargerStore
 
+# Chargers write every charging profile to flash: limits change at most this often (the newest wins).
+PROFILE_WRITE_INTERVAL_S = 10.0
+
 
 @dataclass(kw_only=True)
 class ChargeShareRuntime:
@@ -46,8 +49,8 @@ class ChargeShareRuntime:
     discovered: set[str] = field(default_factory=set)
 
 
-if TYPE_CHECKING:
-    ChargeShareConfigEntry = ConfigEntry[ChargeShareRuntime]
+if TYPE_CHECKING:  # ConfigEntry is generic from Home Assistant 2024.4; subscripting it fails on 2024.3
+    ChargeShareConfigEntry: TypeAlias = ConfigEntry[ChargeShareRuntime]
 else:
     ChargeShareConfigEntry = ConfigEntry
 
@@ -76,7 +79,13 @@ def add_charger(
 ) -> ChargerCoordinator:
     """Create the charger and its coordinator; ValueError if its stored data is unusable."""
     stored = runtime.store.stored(settings.charge_point_id)
-    charger = OcppCharger(settings, authorizer(entry), stored=stored, on_persist=runtime.store.schedule_save)
+    charger = OcppCharger(
+        settings,
+        authorizer(entry),
+        stored=stored,
+        on_persist=runtime.store.schedule_save,
+        profile_interval_s=PROFILE_WRITE_INTERVAL_S,
+    )
     runtime.store.track(charger)
     coordinator = ChargerCoordinator(hass, charger)
     coordinator.config_entry = entry

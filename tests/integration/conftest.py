@@ -24,6 +24,12 @@ def publish_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("custom_components.chargeshare.coordinator.ENTITY_UPDATE_COOLDOWN_S", 0)
 
 
+@pytest.fixture(autouse=True)
+def write_profiles_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every limit reaches the charger at once; test_number.py checks the flash-wear interval."""
+    monkeypatch.setattr("custom_components.chargeshare.runtime.PROFILE_WRITE_INTERVAL_S", 0)
+
+
 @pytest.fixture
 def entity_registry_enabled_by_default() -> Iterator[None]:
     """Create entities that are disabled by default as enabled (the fixture newer test harnesses ship)."""

@@ -51,3 +51,15 @@ def device_id(hass: HomeAssistant, charge_point_id: str = "CP1") -> str:
     device = dr.async_get(hass).async_get_device(identifiers={(DOMAIN, f"ocpp_{charge_point_id}")})
     assert device is not None
     return device.id
+
+
+def profile_limits(charge_point: SimulatedChargePoint) -> list[tuple[str, float]]:
+    """The (purpose, limit) of every charging profile the simulated charger was sent."""
+    return [
+        (
+            p["cs_charging_profiles"]["charging_profile_purpose"],
+            float(p["cs_charging_profiles"]["charging_schedule"]["charging_schedule_period"][0]["limit"]),
+        )
+        for action, p in charge_point.received
+        if action == "SetChargingProfile"
+    ]

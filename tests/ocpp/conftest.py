@@ -29,11 +29,7 @@ class Harness:
         return f"ws://127.0.0.1:{self.server.port}"
 
     def add(self, charge_point_id: str = "CP1", *, tags: dict[str, str] | None = None, **settings: Any) -> OcppCharger:
-        charger = OcppCharger(
-            OcppChargerSettings(charge_point_id, **settings),
-            IdTagAuthorizer(tags or {}, REMOTE_START_TAG),
-            profile_interval_s=0,
-        )
+        charger = make_charger(charge_point_id, tags=tags, **settings)
         self.server.add(charger)
         return charger
 
@@ -50,6 +46,22 @@ class Harness:
             await charge_point.boot()
             await settle()
         return charge_point
+
+
+def make_charger(
+    charge_point_id: str = "CP1",
+    *,
+    tags: dict[str, str] | None = None,
+    stored: dict[str, Any] | None = None,
+    **settings: Any,
+) -> OcppCharger:
+    """A charger that writes every limit at once (test_smart_charging.py checks the flash-wear interval)."""
+    return OcppCharger(
+        OcppChargerSettings(charge_point_id, **settings),
+        IdTagAuthorizer(tags or {}, REMOTE_START_TAG),
+        stored=stored,
+        profile_interval_s=0,
+    )
 
 
 async def settle(rounds: int = 5) -> None:

@@ -12,11 +12,10 @@ from custom_components.chargeshare.charger import (
     ChargerStatus,
     ConnectorStatus,
 )
-from custom_components.chargeshare.ocpp.authorization import IdTagAuthorizer
-from custom_components.chargeshare.ocpp.charger import REMOTE_START_TAG, OcppCharger, OcppChargerSettings
+from custom_components.chargeshare.ocpp.charger import REMOTE_START_TAG, OcppChargerSettings
 from sim.ocpp_charge_point import SimOptions
 
-from .conftest import Harness, settle, until
+from .conftest import Harness, make_charger, settle, until
 
 
 def actions(charge_point) -> list[str]:  # type: ignore[no-untyped-def]
@@ -272,9 +271,7 @@ async def test_its_records_survive_being_stored_and_restored(harness: Harness) -
     await charge_point.start_transaction("CARD")
     await charger.async_set_current(12)
     await charge_point.charge(3600)
-    restored = OcppCharger(
-        OcppChargerSettings("CP1"), IdTagAuthorizer({}, REMOTE_START_TAG), stored=charger.persisted()
-    )
+    restored = make_charger(stored=charger.persisted())
     assert restored.state.meter.energy_kwh == charger.state.meter.energy_kwh
     assert restored.state.session == charger.state.session
     assert restored.state.current_limit_a == 12
@@ -284,7 +281,7 @@ async def test_its_records_survive_being_stored_and_restored(harness: Harness) -
 @pytest.mark.parametrize("stored", [{"enabled": "yes"}, {"current_limit_a": "10"}, {"book": {"version": 7}}])
 def test_unreadable_records_are_an_error(stored: dict) -> None:
     with pytest.raises(ValueError):  # noqa: PT011
-        OcppCharger(OcppChargerSettings("CP1"), IdTagAuthorizer({}, REMOTE_START_TAG), stored=stored)
+        make_charger(stored=stored)
 
 
 async def test_a_register_glitch_is_reported_once(harness: Harness, caplog: pytest.LogCaptureFixture) -> None:

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import base64
-from datetime import UTC, datetime, timedelta
 import ssl
 
 import aiohttp
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 import pytest
 
-from custom_components.chargeshare.ocpp.authorization import IdTagAuthorizer
-from custom_components.chargeshare.ocpp.charger import OcppCharger, OcppChargerSettings
 from custom_components.chargeshare.ocpp.protocol16 import BootInfo
 from custom_components.chargeshare.ocpp.server import MAX_FRAME_BYTES, OcppServer, server_ssl_context
 from sim.ocpp_charge_point import connect
+from tests.tls import self_signed_certificate
 
-from .conftest import Harness, settle, until
+from .conftest import Harness, make_charger, settle, until
 
 
 def basic(user: str, password: str) -> dict[str, str]:
@@ -110,7 +104,7 @@ async def test_an_unknown_charger_waits_pending_and_is_offered(socket_enabled: N
             assert await charge_point.authorize("CARD") == "Invalid"
             await charge_point.send_status("Available")
             await charge_point.send_meter_values()
-            server.add(OcppCharger(OcppChargerSettings("NEW1"), IdTagAuthorizer({}, "HA")))
+            server.add(make_charger("NEW1"))
             await until(lambda: charge_point.websocket.closed)  # asked to redial, now as a known charger
     finally:
         await server.async_stop()
@@ -157,7 +151,7 @@ async def test_stopping_the_server_disconnects_its_chargers(socket_enabled: None
     server = OcppServer("127.0.0.1", 0)
     await server.async_start()
     port = server.port
-    charger = OcppCharger(OcppChargerSettings("CP1"), IdTagAuthorizer({}, "HA"))
+    charger = make_charger("CP1")
     server.add(charger)
     async with aiohttp.ClientSession() as session:
         charge_point = await connect(session, f"ws://127.0.0.1:{port}", "CP1")
@@ -176,32 +170,10 @@ async def test_a_busy_port_cannot_be_bound(harness: Harness) -> None:
         await other.async_start()
 
 
-def self_signed(tmp_path) -> tuple[str, str]:  # type: ignore[no-untyped-def]
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = datetime.now(UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now - timedelta(days=1))
-        .not_valid_after(now + timedelta(days=1))
-        .sign(key, hashes.SHA256())
-    )
-    cert_path, key_path = tmp_path / "cert.pem", tmp_path / "key.pem"
-    cert_path.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    )
-    return str(cert_path), str(key_path)
-
-
 async def test_chargers_connect_over_tls(socket_enabled: None, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    certfile, keyfile = self_signed(tmp_path)
+    certfile, keyfile = self_signed_certificate(tmp_path)
     server = OcppServer("127.0.0.1", 0, ssl_context=server_ssl_context(certfile, keyfile))
-    charger = OcppCharger(OcppChargerSettings("CP1", password="pw"), IdTagAuthorizer({}, "HA"))
+    charger = make_charger("CP1", password="pw")
     server.add(charger)
     await server.async_start()
     client_context = ssl.create_default_context(cafile=certfile)

@@ -115,7 +115,7 @@ class OcppCharger:
         stored: dict[str, Any] | None = None,
         on_persist: Callable[[], None] = lambda: None,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
-        profile_interval_s: float = 10.0,
+        profile_interval_s: float,
     ) -> None:
         self._settings = settings
         self._authorizer = authorizer
