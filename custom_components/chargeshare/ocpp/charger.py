@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import UTC, datetime
 import logging
-import math
 from typing import Any
 
 from aiohttp import WSCloseCode
@@ -21,7 +20,6 @@ from ocpp.v16.datatypes import ChargingProfile
 from ocpp.v16.enums import AvailabilityType, MessageTrigger, ResetType
 
 from ..charger import (
-    NO_PHASES,
     Capability,
     ChargerError,
     ChargerIdentity,
@@ -32,48 +30,20 @@ from ..charger import (
     ChargerStatus,
     ConnectorStatus,
     Listener,
-    MeterReading,
 )
+from . import configuration
 from .authorization import AuthorizationStatus, IdTagAuthorizer
 from .connection import Connection
 from .measurands import MeterSample
+from .metering import ChargerMeter
 from .protocol16 import BootInfo, ChargePoint16
-from .sessions import SessionBook
-from .smart_charging import LimitContext, ProfileWriter, RateUnit
+from .smart_charging import LimitContext, ProfileWriter
 
 _LOGGER = logging.getLogger(__name__)
 
 REMOTE_START_TAG = "HomeAssistant"
 CONNECTOR_ID = 1
-# Read once after every boot, in one request.
-_CONFIGURATION_KEYS = [
-    "SupportedFeatureProfiles",
-    "ChargingScheduleAllowedChargingRateUnit",
-    "ChargeProfileMaxStackLevel",
-    "MeterValuesSampledData",
-    "MeterValueSampleInterval",
-]
-_MEASURANDS = ("Energy.Active.Import.Register", "Power.Active.Import", "Current.Import", "Voltage")
-_SAMPLE_INTERVAL_S = 15
-# Bounds for telling a register restart from a wrong meterStart (see sessions.py).
-_MAX_VOLTAGE_V = 253.0  # 230 V + 10 %
-_DELIVERABLE_MARGIN_KWH = 0.05
-_CORE = (
-    Capability.REMOTE_START_STOP
-    | Capability.AVAILABILITY
-    | Capability.RESET
-    | Capability.UNLOCK
-    | Capability.CONFIGURATION
-    | Capability.AUTHORIZATION
-)
-_FEATURE_PROFILES = {
-    "SmartCharging": Capability.SMART_CHARGING,
-    "RemoteTrigger": Capability.TRIGGER_MESSAGE,
-    "Reservation": Capability.RESERVATIONS,
-    "LocalAuthListManagement": Capability.LOCAL_AUTH_LIST,
-}
-# Until a charger lists its feature profiles, assume what nearly all of them have.
-_ASSUMED = _CORE | Capability.SMART_CHARGING | Capability.TRIGGER_MESSAGE
+_MAX_VOLTAGE_V = 253.0  # 230 V + 10 %: the most power a charger can deliver, for telling glitches apart
 _STATUS = {
     "Available": (ConnectorStatus.AVAILABLE, ChargerStatus.NO_VEHICLE),
     "Preparing": (ConnectorStatus.PREPARING, ChargerStatus.CONNECTED),
@@ -122,7 +92,7 @@ class OcppCharger:
         self._on_persist = on_persist
         self._now = now
         stored = stored or {}
-        self._book = SessionBook(stored.get("book"))
+        self._metering = ChargerMeter(settings.charge_point_id, stored.get("book"), self._max_power_kw, now)
         self._enabled = stored.get("enabled", True)
         self._limit_a = stored.get("current_limit_a")
         if not isinstance(self._enabled, bool) or not isinstance(self._limit_a, int | float | None):
@@ -131,15 +101,12 @@ class OcppCharger:
         self._connection: Connection | None = None
         self._after_boot_task: asyncio.Task[None] | None = None
         self._identity = ChargerIdentity()
-        self._capabilities = _ASSUMED
+        self._capabilities = configuration.ASSUMED_CAPABILITIES
         self._connector: ConnectorStatus | None = None
         self._status: ChargerStatus | None = None
         self._error_code: str | None = None
-        self._meter = MeterReading(energy_kwh=self._book.total_kwh)
         self._last_id_tag: str | None = None
         self._measurands_configured = False
-        self._refused_transactions: set[int] = set()
-        self._ignored_drops = 0
         self._listeners: list[Listener] = []
         self._state: ChargerState | None = None
         self._writer = ProfileWriter(self._send_profile, self._limit_context, min_interval_s=profile_interval_s)
@@ -176,8 +143,8 @@ class OcppCharger:
                 current_limit_a=self._limit_a,
                 max_current_a=self._settings.max_current_a,
                 phases=self._settings.phases,
-                meter=self._meter,
-                session=self._book.session,
+                meter=self._metering.reading,
+                session=self._metering.session,
                 last_id_tag=self._last_id_tag,
                 last_id_tag_name=self.authorizer.name(self._last_id_tag) if self._last_id_tag else None,
                 identity=self._identity,
@@ -200,9 +167,9 @@ class OcppCharger:
         if enabled:
             if Capability.SMART_CHARGING in self._capabilities:
                 await self._writer.async_apply(self._limit_when_enabled())
-            if self._book.active_transaction_id is None and self._connector is ConnectorStatus.PREPARING:
+            if self._metering.active_transaction_id is None and self._connector is ConnectorStatus.PREPARING:
                 await self.async_start_session()
-        elif not await self._paused_by_profile() and self._book.active_transaction_id is not None:
+        elif not await self._paused_by_profile() and self._metering.active_transaction_id is not None:
             await self.async_stop_session()
         self._enabled = enabled
         self._changed(persist=True)
@@ -224,7 +191,7 @@ class OcppCharger:
         self._expect(result.status, "Accepted", "RemoteStartTransaction")
 
     async def async_stop_session(self) -> None:
-        transaction_id = self._book.active_transaction_id
+        transaction_id = self._metering.active_transaction_id
         if transaction_id is None:
             raise ChargerRejected(f"{self.charger_id} has no session running")
         result = await self._request(call.RemoteStopTransaction(transaction_id=transaction_id))
@@ -300,7 +267,7 @@ class OcppCharger:
         self._changed(persist=True)
 
     def persisted(self) -> dict[str, Any]:
-        return {"book": self._book.to_dict(), "enabled": self._enabled, "current_limit_a": self._limit_a}
+        return {"book": self._metering.persisted(), "enabled": self._enabled, "current_limit_a": self._limit_a}
 
     # ------------------------------------------------------------------ station events
 
@@ -330,19 +297,11 @@ class OcppCharger:
             return
         self._error_code = None if error_code == "NoError" else error_code
         if self._status is not ChargerStatus.CHARGING:
-            self._meter = _no_flow(self._meter)
+            self._metering.stop_flow()
         self._changed()
 
     def on_meter_values(self, connector_id: int, transaction_id: int | None, sample: MeterSample) -> None:
-        if sample.skipped:
-            _LOGGER.debug("%s: meter values not used: %s", self.charger_id, "; ".join(sample.skipped))
-        if transaction_id is not None and transaction_id not in (
-            self._book.active_transaction_id,
-            *self._refused_transactions,
-        ):
-            _LOGGER.info("%s: following transaction %s, started before our records", self.charger_id, transaction_id)
-            self._book.adopt(transaction_id, self._now())
-        self._take_sample(sample)
+        self._metering.take(transaction_id, sample)
         self._changed(persist=sample.energy_kwh is not None)
 
     def on_authorize(self, id_tag: str) -> AuthorizationStatus:
@@ -356,29 +315,17 @@ class OcppCharger:
         status = self.authorizer.status(id_tag)
         started_at = _parse_time(timestamp, self._now())
         self._last_id_tag = id_tag
-        if status is not AuthorizationStatus.ACCEPTED:
-            # The charger must get an id even now; it ends this transaction at once, without a session.
-            transaction_id = self._book.allocate_transaction_id(started_at)
-            self._refused_transactions.add(transaction_id)
-            self._changed(persist=True)
-            return transaction_id, status
-        transaction_id = self._book.start(id_tag=id_tag, meter_start_kwh=meter_start_wh / 1000, started_at=started_at)
-        self._meter = replace(self._meter, energy_kwh=self._book.total_kwh)
+        if status is AuthorizationStatus.ACCEPTED:
+            transaction_id = self._metering.start(id_tag, meter_start_wh, started_at)
+        else:
+            transaction_id = self._metering.refuse(started_at)
         self._changed(persist=True)
         return transaction_id, status
 
     def on_stop_transaction(
         self, transaction_id: int, meter_stop_wh: int, timestamp: str, reason: str, sample: MeterSample
     ) -> None:
-        self._take_sample(sample)
-        ended_at = _parse_time(timestamp, self._now())
-        known = self._book.stop(
-            transaction_id, meter_stop_wh / 1000, ended_at, reason, deliverable_kwh=self._deliverable_kwh(ended_at)
-        )
-        if not known and transaction_id not in self._refused_transactions:
-            _LOGGER.info("%s: stop of unknown transaction %s", self.charger_id, transaction_id)
-        self._refused_transactions.discard(transaction_id)
-        self._meter = _no_flow(replace(self._meter, energy_kwh=self._book.total_kwh))
+        self._metering.stop(transaction_id, meter_stop_wh, _parse_time(timestamp, self._now()), reason, sample)
         self._changed(persist=True)
 
     def on_firmware_status(self, status: str) -> None:
@@ -386,40 +333,22 @@ class OcppCharger:
 
     # ------------------------------------------------------------------ internals
 
-    def _deliverable_kwh(self, at: datetime | None) -> float:
-        """The most energy the charger can have delivered in the running session by `at` (its own clock)."""
-        session = self._book.session
-        if session is None or not session.active:
-            return math.inf
-        hours = max(0.0, ((at or self._now()) - session.started_at).total_seconds() / 3600)
-        max_kw = self._settings.max_current_a * _MAX_VOLTAGE_V * self._settings.phases / 1000
-        return max_kw * hours + _DELIVERABLE_MARGIN_KWH
-
-    def _take_sample(self, sample: MeterSample) -> None:
-        deliverable = self._deliverable_kwh(sample.timestamp)
-        if sample.energy_kwh is not None and not self._book.record(sample.energy_kwh, deliverable_kwh=deliverable):
-            self._ignored_drops += 1
-            if self._ignored_drops == 1:
-                _LOGGER.warning(
-                    "%s: ignored an energy register reading of %s kWh below the last one (reported once)",
-                    self.charger_id,
-                    sample.energy_kwh,
-                )
-        meter = self._meter
-        self._meter = MeterReading(
-            power_w=sample.power_w if sample.power_w is not None else meter.power_w,
-            current_a=sample.current_a if sample.current_a != NO_PHASES else meter.current_a,
-            voltage_v=sample.voltage_v if sample.voltage_v != NO_PHASES else meter.voltage_v,
-            energy_kwh=self._book.total_kwh,
-        )
+    def _max_power_kw(self) -> float:
+        return self._settings.max_current_a * _MAX_VOLTAGE_V * self._settings.phases / 1000
 
     async def _configure_after_boot(self) -> None:
         """Learn what the charger supports, ask for the meter values we show, restore our limit."""
         try:
-            configuration = await self.async_get_configuration(_CONFIGURATION_KEYS)
-            values = {item["key"]: item["value"] for item in configuration["configuration"]}
-            self._learn(values)
-            await self._configure_meter_values(values)
+            answer = await self.async_get_configuration(configuration.KEYS)
+            values = {item["key"]: item["value"] for item in answer["configuration"]}
+            self._capabilities = configuration.capabilities(values)
+            self._writer.rate_unit = configuration.rate_unit(values)
+            self._writer.stack_level = configuration.max_stack_level(values)
+            self._changed()
+            if not self._measurands_configured:  # once per run: a charger that reboots on it must not loop
+                self._measurands_configured = True
+                for key, value in configuration.meter_value_changes(values):
+                    await self.async_change_configuration(key, value)
             await self._request(
                 call.TriggerMessage(requested_message=MessageTrigger.status_notification, connector_id=CONNECTOR_ID)
             )
@@ -428,33 +357,6 @@ class OcppCharger:
                 await self._writer.async_apply(self._limit_when_enabled() if self._enabled else 0.0)
         except ChargerError as err:
             _LOGGER.info("%s: setup after boot stopped: %s", self.charger_id, err)
-
-    def _learn(self, values: dict[str, str | None]) -> None:
-        profiles = values.get("SupportedFeatureProfiles")
-        if profiles is not None:
-            names = {name.strip() for name in profiles.split(",")}
-            self._capabilities = _CORE
-            for name, capability in _FEATURE_PROFILES.items():
-                if name in names:
-                    self._capabilities |= capability
-        self._writer.rate_unit = RateUnit.from_configuration(values.get("ChargingScheduleAllowedChargingRateUnit"))
-        try:
-            self._writer.stack_level = int(values.get("ChargeProfileMaxStackLevel") or 0)
-        except ValueError:
-            self._writer.stack_level = 0
-        self._changed()
-
-    async def _configure_meter_values(self, values: dict[str, str | None]) -> None:
-        """Ask once per run for the measurands we show; a charger that reboots on it must not loop."""
-        if self._measurands_configured:
-            return
-        self._measurands_configured = True
-        present = {m.strip() for m in (values.get("MeterValuesSampledData") or "").split(",")}
-        if not set(_MEASURANDS) <= present:
-            wanted = ",".join([*_MEASURANDS, *sorted(present - set(_MEASURANDS) - {""})])
-            await self.async_change_configuration("MeterValuesSampledData", wanted)
-        if values.get("MeterValueSampleInterval") in ("0", None):
-            await self.async_change_configuration("MeterValueSampleInterval", str(_SAMPLE_INTERVAL_S))
 
     async def _paused_by_profile(self) -> bool:
         if Capability.SMART_CHARGING not in self._capabilities:
@@ -469,12 +371,12 @@ class OcppCharger:
         return self._settings.max_current_a if self._limit_a is None else self._limit_a
 
     def _limit_context(self) -> LimitContext:
-        voltages = [v for v in self._meter.voltage_v if v]
+        voltages = [v for v in self._metering.reading.voltage_v if v]
         return LimitContext(
             connector_id=CONNECTOR_ID,
             phases=self._settings.phases,
             voltage_v=sum(voltages) / len(voltages) if voltages else None,
-            transaction_id=self._book.active_transaction_id,
+            transaction_id=self._metering.active_transaction_id,
             now=self._now(),
         )
 
@@ -510,11 +412,3 @@ class OcppCharger:
             self._on_persist()
         for listener in list(self._listeners):
             listener()
-
-
-def _no_flow(meter: MeterReading) -> MeterReading:
-    """Outside state C no current flows, whatever the last sample said."""
-    current = tuple(None if value is None else 0.0 for value in meter.current_a)
-    return replace(
-        meter, power_w=0.0 if meter.power_w is not None else None, current_a=(current[0], current[1], current[2])
-    )
