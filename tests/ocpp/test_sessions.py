@@ -40,6 +40,18 @@ def test_a_register_that_restarts_with_every_session_keeps_adding_up() -> None:
     assert book.session.energy_kwh == pytest.approx(7.5)
 
 
+def test_a_meter_start_a_little_below_the_last_reading_is_not_a_restart() -> None:
+    book = SessionBook()
+    book.record(1234.5)
+    book.start(id_tag=None, meter_start_kwh=1234.4, started_at=T0)  # the charger lost 100 Wh in a power cut
+    assert book.total_kwh == pytest.approx(1234.5)
+    assert not book.record(1234.45)
+    assert book.record(1234.7)
+    assert book.total_kwh == pytest.approx(1234.7)
+    assert book.session is not None
+    assert book.session.energy_kwh == pytest.approx(0.2)
+
+
 def test_a_drop_in_the_middle_of_a_session_is_a_glitch() -> None:
     book = SessionBook()
     book.start(id_tag=None, meter_start_kwh=1000.0, started_at=T0)

@@ -47,6 +47,13 @@ _ACTIONS_16 = frozenset(action.value for action in Action)
 _T = TypeVar("_T")
 
 
+class _MessageTrace(logging.LoggerAdapter):  # type: ignore[type-arg]  # generic only in typeshed
+    """The ocpp library logs every frame at INFO; that is a trace, so it goes to DEBUG."""
+
+    def info(self, msg: object, *args: object, **kwargs: Any) -> None:
+        self.debug(msg, *args, **kwargs)
+
+
 @dataclass(frozen=True, slots=True)
 class BootInfo:
     vendor: str
@@ -98,7 +105,10 @@ class ChargePoint16(ChargePoint):
         self, charge_point_id: str, connection: Connection, station: Station, *, validate: bool = True
     ) -> None:
         super().__init__(
-            charge_point_id, connection, response_timeout=RESPONSE_TIMEOUT_S, logger=_LOGGER.getChild("messages")
+            charge_point_id,
+            connection,
+            response_timeout=RESPONSE_TIMEOUT_S,
+            logger=_MessageTrace(_LOGGER.getChild("messages")),
         )
         self._station = station
         self._validate = validate

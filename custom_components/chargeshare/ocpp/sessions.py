@@ -2,10 +2,12 @@
 
 The total we publish is `offset + raw`, where `raw` is the charger's register. It never goes backwards:
 a drop in the middle of a session is a glitch and ignored (some chargers briefly report 0); a register
-that restarts at a session start (chargers that report session energy in the register) moves its old
-value into the offset. A restart announced only by StartTransaction's meterStart is provisional: if the
-session's first reading shows the old register again, more than the charger could have delivered since
-the start, meterStart was wrong and the restart is undone.
+that restarts from zero at a session start (chargers that report session energy in the register) moves
+its old value into the offset. A meterStart a little below the last reading is not a restart but a
+register that lost its last unsaved Wh (a power cut): the total waits until the register passes it again.
+A restart announced only by meterStart is provisional: if the session's first reading shows the old
+register again, more than the charger could have delivered since the start, meterStart was wrong and the
+restart is undone.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from ..charger import ChargingSession
 STORAGE_VERSION = 1
 # Registers are reported in whole Wh; anything smaller is rounding, not a change.
 _TOLERANCE_KWH = 0.001
+# A register that restarts begins again from (nearly) zero.
+_RESTARTED_BELOW_KWH = 1.0
 
 
 @dataclass(slots=True)
@@ -79,13 +83,15 @@ class SessionBook:
     def start(self, *, id_tag: str | None, meter_start_kwh: float, started_at: datetime) -> int:
         """Open a session for a StartTransaction and return its transaction id."""
         self._close_open_session(started_at, "Other")
-        if self._raw is not None and meter_start_kwh < self._raw - _TOLERANCE_KWH:
+        self._restart = None
+        if self._raw is None:
+            self._raw = meter_start_kwh
+        elif meter_start_kwh < min(self._raw - _TOLERANCE_KWH, _RESTARTED_BELOW_KWH):
             self._restart = _ProvisionalRestart(self._offset, self._raw)
             self._offset += self._raw
             self._raw = meter_start_kwh
         else:
-            self._restart = None
-            self._raw = meter_start_kwh if self._raw is None else max(self._raw, meter_start_kwh)
+            self._raw = max(self._raw, meter_start_kwh)
         transaction_id = self.allocate_transaction_id(started_at)
         self._session = _Session(transaction_id, started_at.isoformat(), self._offset + self._raw, id_tag)
         return transaction_id
