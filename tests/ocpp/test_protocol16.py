@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 import json
 from typing import Any
 
@@ -104,33 +105,29 @@ async def test_validation_is_on_by_default(harness: Harness) -> None:
     assert reply[:3] == [4, "1", "TypeConstraintViolation"]
 
 
-async def test_a_call_error_answer_to_our_request_is_a_rejection(harness: Harness) -> None:
+@pytest.mark.parametrize(
+    ("answer", "error"),
+    [
+        (lambda unique_id: [4, unique_id, "GenericError", "nope", {}], ChargerRejected),
+        (lambda unique_id: [4, unique_id, "NotImplemented", "", {}], ChargerNotSupported),
+        (lambda unique_id: [3, unique_id, {"status": "Maybe"}], ChargerRejected),
+    ],
+    ids=["call error", "not implemented", "schema violation"],
+)
+async def test_bad_answers_to_our_requests_become_typed_errors(
+    harness: Harness, answer: Callable[[str], list[Any]], error: type[Exception]
+) -> None:
     charger = harness.add()
     ws = await harness.raw_client()
     await settle()
 
-    async def answer() -> None:
+    async def reply() -> None:
         request = json.loads(await ws.receive_str(timeout=3))
-        await ws.send_str(json.dumps([4, request[1], "GenericError", "nope", {}]))
+        await ws.send_str(json.dumps(answer(request[1])))
 
-    task = asyncio.get_running_loop().create_task(answer())
-    with pytest.raises(ChargerRejected, match="GenericError"):
+    task = asyncio.get_running_loop().create_task(reply())
+    with pytest.raises(error):
         await charger.async_reset()
-    await task
-
-
-async def test_not_implemented_answers_mean_not_supported(harness: Harness) -> None:
-    charger = harness.add()
-    ws = await harness.raw_client()
-    await settle()
-
-    async def answer() -> None:
-        request = json.loads(await ws.receive_str(timeout=3))
-        await ws.send_str(json.dumps([4, request[1], "NotImplemented", "", {}]))
-
-    task = asyncio.get_running_loop().create_task(answer())
-    with pytest.raises(ChargerNotSupported):
-        await charger.async_unlock()
     await task
 
 
@@ -141,18 +138,3 @@ async def test_a_charger_that_does_not_answer_times_out(harness: Harness, monkey
     await settle()
     with pytest.raises(ChargerTimeout):
         await charger.async_get_configuration()
-
-
-async def test_a_schema_violating_answer_is_a_rejection(harness: Harness) -> None:
-    charger = harness.add()
-    ws = await harness.raw_client()
-    await settle()
-
-    async def answer() -> None:
-        request = json.loads(await ws.receive_str(timeout=3))
-        await ws.send_str(json.dumps([3, request[1], {"status": "Maybe"}]))
-
-    task = asyncio.get_running_loop().create_task(answer())
-    with pytest.raises(ChargerRejected):
-        await charger.async_reset()
-    await task
