@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -22,6 +23,7 @@ class ChargeShareEntity(CoordinatorEntity[ChargerCoordinator]):
 
     def __init__(self, coordinator: ChargerCoordinator, description: EntityDescription) -> None:
         super().__init__(coordinator)
+        self._last_shown: tuple[Any, ...] | None = None
         self.entity_description = description
         self._attr_unique_id = f"{coordinator.unique_id}_{description.key}"
         identity = coordinator.data.identity
@@ -37,6 +39,18 @@ class ChargeShareEntity(CoordinatorEntity[ChargerCoordinator]):
     @property
     def available(self) -> bool:
         return super().available and self.coordinator.data.online
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only when what this entity shows changed: most updates touch a few meter sensors."""
+        shown = self._shown()
+        if shown != self._last_shown:
+            self._last_shown = shown
+            self.async_write_ha_state()
+
+    def _shown(self) -> tuple[Any, ...]:
+        """What the frontend would see change."""
+        return (self.available, self.state)
 
 
 def async_add_charger_entities(

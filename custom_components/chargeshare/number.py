@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from homeassistant.components.number import NumberDeviceClass, NumberEntity, NumberEntityDescription, NumberMode
 from homeassistant.const import UnitOfElectricCurrent
 from homeassistant.core import HomeAssistant
@@ -48,6 +50,9 @@ class CurrentLimitNumber(ChargeShareEntity, NumberEntity):
     def native_value(self) -> float:
         state = self.coordinator.data
         return state.max_current_a if state.current_limit_a is None else state.current_limit_a
+
+    def _shown(self) -> tuple[Any, ...]:
+        return (*super()._shown(), self.native_max_value)
 
     async def async_set_native_value(self, value: float) -> None:
         charger = self.coordinator.charger

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+import functools
 import inspect
 import json
 import logging
@@ -22,7 +23,7 @@ from ocpp.exceptions import (
     OCPPError,
     ProtocolError,
 )
-from ocpp.messages import Call, CallError, MessageType, unpack, validate_payload
+from ocpp.messages import Call, CallError, MessageType, unpack
 from ocpp.routing import on
 from ocpp.v16 import ChargePoint, call_result
 from ocpp.v16.enums import Action, AuthorizationStatus as OcppAuthorizationStatus, RegistrationStatus
@@ -31,6 +32,7 @@ from ..charger import ChargerNotSupported, ChargerOffline, ChargerRejected, Char
 from .authorization import AuthorizationStatus
 from .connection import Connection, ConnectionClosed
 from .measurands import MeterSample, parse_meter_values
+from .validation import Validators
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -156,17 +158,17 @@ class ChargePoint16(ChargePoint):
         if not isinstance(message.payload, dict):
             raise FormatViolationError(details={"cause": "the payload is not a JSON object"})
         if self._validate:
-            await validate_payload(message, self._ocpp_version)
-        kwargs = camel_to_snake_case(message.payload)
+            _VALIDATORS.validate_request(message.action, message.payload)
+        kwargs = _snake_case(message.payload)
         try:
             _signature(type(self), message.action, handler).bind(**kwargs)
         except TypeError as err:  # only reachable with validation off: the schema would have said it
             raise ProtocolError(details={"cause": str(err)}) from err
         result = handler(**kwargs)
-        response = message.create_call_result(snake_to_camel_case(remove_nones(serialize_as_dict(result))))
+        payload = snake_to_camel_case(remove_nones(serialize_as_dict(result)))
         if self._validate:
-            await validate_payload(response, self._ocpp_version)
-        await self._send(response.to_json())
+            _VALIDATORS.validate_response(message.action, payload)
+        await self._send(message.create_call_result(payload).to_json())
         if self._booted and message.action == Action.boot_notification:
             self._station.after_boot()
 
@@ -264,7 +266,24 @@ class ChargePoint16(ChargePoint):
         return call_result.DataTransfer(status="UnknownVendorId")
 
 
+_VALIDATORS = Validators(
+    handler._on_action for handler in vars(ChargePoint16).values() if hasattr(handler, "_on_action")
+)
 _SIGNATURES: dict[tuple[type, str], inspect.Signature] = {}
+
+
+@functools.lru_cache(maxsize=1024)  # bounded: the keys come from the charge point
+def _snake_key(key: str) -> str:
+    """The ocpp library's own key conversion (two regular expressions), done once per distinct key."""
+    return next(iter(camel_to_snake_case({key: None})))
+
+
+def _snake_case(data: Any) -> Any:
+    if isinstance(data, dict):
+        return {_snake_key(key): _snake_case(value) for key, value in data.items()}
+    if isinstance(data, list):
+        return [_snake_case(value) for value in data]
+    return data
 
 
 def _signature(cls: type, action: str, handler: Any) -> inspect.Signature:

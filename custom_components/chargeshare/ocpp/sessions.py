@@ -13,7 +13,7 @@ restart is undone.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime
 import math
 from typing import Any
@@ -30,13 +30,37 @@ _RESTARTED_BELOW_KWH = 1.0
 @dataclass(slots=True)
 class _Session:
     transaction_id: int
-    started_at: str  # ISO 8601, as stored
+    started_at: datetime
     start_total_kwh: float
     id_tag: str | None = None
     energy_kwh: float = 0.0
-    ended_at: str | None = None
+    ended_at: datetime | None = None
     stop_reason: str | None = None
     readings: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        # By hand: dataclasses.asdict deep-copies, which is what saving a thousand chargers spends its time on.
+        return {
+            "transaction_id": self.transaction_id,
+            "started_at": self.started_at.isoformat(),
+            "start_total_kwh": self.start_total_kwh,
+            "id_tag": self.id_tag,
+            "energy_kwh": self.energy_kwh,
+            "ended_at": self.ended_at.isoformat() if self.ended_at else None,
+            "stop_reason": self.stop_reason,
+            "readings": self.readings,
+        }
+
+    @classmethod
+    def from_dict(cls, stored: Mapping[str, Any]) -> _Session:
+        ended_at = stored.get("ended_at")
+        return cls(
+            **{
+                **stored,
+                "started_at": datetime.fromisoformat(stored["started_at"]),
+                "ended_at": datetime.fromisoformat(ended_at) if ended_at else None,
+            }
+        )
 
 
 @dataclass(slots=True)
@@ -73,10 +97,10 @@ class SessionBook:
             return None
         return ChargingSession(
             session_id=str(session.transaction_id),
-            started_at=datetime.fromisoformat(session.started_at),
+            started_at=session.started_at,
             energy_kwh=round(session.energy_kwh, 6),
             id_tag=session.id_tag,
-            ended_at=datetime.fromisoformat(session.ended_at) if session.ended_at else None,
+            ended_at=session.ended_at,
             stop_reason=session.stop_reason,
         )
 
@@ -93,7 +117,7 @@ class SessionBook:
         else:
             self._raw = max(self._raw, meter_start_kwh)
         transaction_id = self.allocate_transaction_id(started_at)
-        self._session = _Session(transaction_id, started_at.isoformat(), self._offset + self._raw, id_tag)
+        self._session = _Session(transaction_id, started_at, self._offset + self._raw, id_tag)
         return transaction_id
 
     def allocate_transaction_id(self, at: datetime) -> int:
@@ -106,7 +130,7 @@ class SessionBook:
         self._close_open_session(seen_at, "Other")
         self._restart = None
         total = self.total_kwh or 0.0
-        self._session = _Session(transaction_id, seen_at.isoformat(), total, readings=1)
+        self._session = _Session(transaction_id, seen_at, total, readings=1)
         self._last_transaction_id = max(self._last_transaction_id, transaction_id)
 
     def record(self, register_kwh: float, *, deliverable_kwh: float = math.inf) -> bool:
@@ -154,13 +178,13 @@ class SessionBook:
         session = self._session
         if session is None or session.transaction_id != transaction_id or session.ended_at is not None:
             return False
-        session.ended_at = ended_at.isoformat()
+        session.ended_at = ended_at
         session.stop_reason = reason
         return True
 
     def _close_open_session(self, at: datetime, reason: str) -> None:
         if self._session and self._session.ended_at is None:
-            self._session.ended_at = at.isoformat()
+            self._session.ended_at = at
             self._session.stop_reason = reason
 
     def to_dict(self) -> dict[str, Any]:
@@ -169,8 +193,10 @@ class SessionBook:
             "offset_kwh": self._offset,
             "raw_kwh": self._raw,
             "last_transaction_id": self._last_transaction_id,
-            "session": asdict(self._session) if self._session else None,
-            "restart": asdict(self._restart) if self._restart else None,
+            "session": self._session.to_dict() if self._session else None,
+            "restart": {"offset_kwh": self._restart.offset_kwh, "raw_kwh": self._restart.raw_kwh}
+            if self._restart
+            else None,
         }
 
     def _load(self, stored: Mapping[str, Any]) -> None:
@@ -183,9 +209,7 @@ class SessionBook:
             self._raw = None if raw is None else float(raw)
             self._last_transaction_id = int(stored["last_transaction_id"])
             session, restart = stored.get("session"), stored.get("restart")
-            self._session = _Session(**session) if session else None
+            self._session = _Session.from_dict(session) if session else None
             self._restart = _ProvisionalRestart(**restart) if restart else None
-            if self._session:
-                datetime.fromisoformat(self._session.started_at)
         except (KeyError, TypeError, ValueError) as err:
             raise ValueError(f"{type(err).__name__}: {err}") from err
