@@ -62,16 +62,19 @@ class LoopMonitor:
     every object the process tracks, and a Home Assistant with many entities tracks a great many.
     """
 
+    # Figures of the current period (see _start_period).
+    _worst_stall_s: float
+    _longest_callback_s: float
+    _longest_callback: str
+    _longest_callback_gc_s: float
+    _longest_without_gc_s: float
+    _longest_without_gc: str
+    _longest_gc_s: float
+
     def __init__(self) -> None:
         self._gc_total_s = 0.0
         self._gc_started = 0.0
-        self._worst_stall_s = 0.0
-        self._longest_callback_s = 0.0
-        self._longest_callback = ""
-        self._longest_callback_gc_s = 0.0
-        self._longest_without_gc_s = 0.0
-        self._longest_without_gc = ""
-        self._longest_gc_s = 0.0
+        self._start_period()
 
     async def run(self) -> None:
         """Time callbacks, collections and tick until cancelled."""
