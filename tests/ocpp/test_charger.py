@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ocpp.v16 import call
 import pytest
 
 from custom_components.chargeshare.charger import (
@@ -302,3 +303,18 @@ async def test_new_settings_apply_and_the_limit_follows_a_lower_maximum(harness:
     charger.update_settings(OcppChargerSettings("CP1", max_current_a=10))
     assert charger.state.current_limit_a == 10
     assert charger.state.max_current_a == 10
+
+
+async def test_timestamps_without_a_time_zone_are_taken_as_utc(harness: Harness) -> None:
+    charger = harness.add()
+    charge_point = await harness.connect()
+    await charge_point.plug_in()
+    await charge_point.start_transaction("CARD")
+    await charge_point.call(
+        call.MeterValues(
+            connector_id=1,
+            transaction_id=charge_point.transaction_id,
+            meter_value=[{"timestamp": "2026-11-21T10:00:00", "sampledValue": [{"value": "1234500"}]}],
+        )
+    )
+    assert charger.state.meter.energy_kwh == pytest.approx(1234.5)

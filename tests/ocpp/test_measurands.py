@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -132,3 +133,9 @@ def test_the_newest_of_several_meter_values_wins() -> None:
     assert result.energy_kwh == pytest.approx(2.0)
     assert result.timestamp is not None
     assert result.timestamp.second == 10
+
+
+def test_a_timestamp_without_a_time_zone_is_utc() -> None:
+    result = parse_meter_values(values(sample("1"), timestamp="2026-11-21T10:00:00"))
+    assert result.timestamp is not None
+    assert result.timestamp.utcoffset() == timedelta(0)

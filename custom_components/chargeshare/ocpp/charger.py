@@ -1,8 +1,9 @@
 """One OCPP 1.6 charger behind the Charger contract: its connection, live state and commands.
 
 Messages from the charge point arrive as `Station` events (see protocol16.py) and update the state;
-commands go out through the connected ChargePoint16. Sessions and the energy register live in a
-SessionBook that the owner persists (`persisted()` / `stored=`), so nothing is lost across restarts.
+commands go out through the connected ChargePoint16. Readings, sessions and the energy register live in a
+ChargerMeter (metering.py) that the owner persists (`persisted()` / `stored=`), so nothing is lost across
+restarts.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from ..charger import (
 from . import configuration
 from .authorization import AuthorizationStatus, IdTagAuthorizer
 from .connection import Connection
-from .measurands import MeterSample
+from .measurands import MeterSample, parse_timestamp
 from .metering import ChargerMeter
 from .protocol16 import BootInfo, ChargePoint16
 from .smart_charging import LimitContext, ProfileWriter
@@ -64,14 +65,6 @@ class OcppChargerSettings:
     max_current_a: float = 16.0
     phases: int = 3
     validate_messages: bool = True
-
-
-def _parse_time(value: str, fallback: datetime) -> datetime:
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return fallback
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 class OcppCharger:
@@ -313,7 +306,7 @@ class OcppCharger:
         self, connector_id: int, id_tag: str, meter_start_wh: int, timestamp: str
     ) -> tuple[int, AuthorizationStatus]:
         status = self.authorizer.status(id_tag)
-        started_at = _parse_time(timestamp, self._now())
+        started_at = parse_timestamp(timestamp) or self._now()
         self._last_id_tag = id_tag
         if status is AuthorizationStatus.ACCEPTED:
             transaction_id = self._metering.start(id_tag, meter_start_wh, started_at)
@@ -325,7 +318,7 @@ class OcppCharger:
     def on_stop_transaction(
         self, transaction_id: int, meter_stop_wh: int, timestamp: str, reason: str, sample: MeterSample
     ) -> None:
-        self._metering.stop(transaction_id, meter_stop_wh, _parse_time(timestamp, self._now()), reason, sample)
+        self._metering.stop(transaction_id, meter_stop_wh, parse_timestamp(timestamp) or self._now(), reason, sample)
         self._changed(persist=True)
 
     def on_firmware_status(self, status: str) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 import math
 from typing import Any
 
@@ -91,7 +91,7 @@ def parse_meter_values(meter_values: Iterable[Mapping[str, Any]]) -> MeterSample
     skipped: list[str] = []
     newest: datetime | None = None
     for entry in sorted(meter_values, key=lambda e: str(e.get("timestamp", ""))):
-        newest = _parse_timestamp(entry.get("timestamp")) or newest
+        newest = parse_timestamp(entry.get("timestamp")) or newest
         for sampled in entry.get("sampled_value") or ():
             _collect(sampled, collectors, skipped)
     energy, power = collectors[ENERGY_REGISTER], collectors[POWER]
@@ -148,10 +148,12 @@ def _collect(sampled: Mapping[str, Any], collectors: dict[str, _Collector], skip
     collector.add(_LOCATION_RANK[location], phase, value)
 
 
-def _parse_timestamp(value: object) -> datetime | None:
+def parse_timestamp(value: object) -> datetime | None:
+    """An OCPP timestamp; one without a time zone is UTC (OCPP asks for UTC, some chargers omit the Z)."""
     if not isinstance(value, str):
         return None
     try:
-        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
