@@ -91,6 +91,10 @@ async def test_a_fault_of_the_whole_charge_point_shows_on_the_connector(harness:
     await charge_point.send_status("Faulted", connector_id=0, error_code="GroundFailure")
     assert charger.state.status is ChargerStatus.ERROR
     assert charger.state.error_code == "GroundFailure"
+    await charge_point.send_status("Available", connector_id=0)  # says nothing about the connector
+    assert charger.state.error_code == "GroundFailure"
+    await charge_point.send_status("Unavailable", connector_id=2)  # a connector we do not serve
+    assert charger.state.status is ChargerStatus.ERROR
 
 
 async def test_a_session_is_metered_and_ends_with_no_current_flowing(harness: Harness) -> None:
@@ -318,3 +322,19 @@ async def test_timestamps_without_a_time_zone_are_taken_as_utc(harness: Harness)
         )
     )
     assert charger.state.meter.energy_kwh == pytest.approx(1234.5)
+
+
+async def test_phase_switching_is_refused_rather_than_ignored(harness: Harness) -> None:
+    charger = harness.add(phases=3)
+    await harness.connect()
+    await charger.async_set_current(10, phases=3)
+    with pytest.raises(ChargerNotSupported, match="1 phases"):
+        await charger.async_set_current(10, phases=1)
+
+
+async def test_a_second_boot_on_the_same_connection_configures_once_more(harness: Harness) -> None:
+    harness.add()
+    charge_point = await harness.connect()
+    await charge_point.boot()
+    await until(lambda: actions(charge_point).count("TriggerMessage") == 2)
+    assert actions(charge_point).count("GetConfiguration") == 2

@@ -169,6 +169,8 @@ class OcppCharger:
 
     async def async_set_current(self, amps: float, phases: int | None = None) -> None:
         self._require_online()
+        if phases is not None and phases != self._settings.phases:
+            raise ChargerNotSupported(f"{self.charger_id} cannot switch to {phases} phases")
         amps = round(min(max(amps, 0.0), self._settings.max_current_a), 1)
         if self._enabled:
             self._require(Capability.SMART_CHARGING)
@@ -270,6 +272,8 @@ class OcppCharger:
         return True
 
     def after_boot(self) -> None:
+        if self._after_boot_task is not None:  # booted again on the same connection: start over
+            self._after_boot_task.cancel()
         self._writer.forget_applied()
         self._after_boot_task = asyncio.get_running_loop().create_task(self._configure_after_boot())
 
@@ -281,13 +285,13 @@ class OcppCharger:
         if mapped is None:
             _LOGGER.warning("%s: unknown connector status %r", self.charger_id, status)
             return
-        if connector_id == 0:  # the charge point as a whole: only its faults matter to the connector
-            if mapped[0] in (ConnectorStatus.UNAVAILABLE, ConnectorStatus.FAULTED) or self._connector is None:
-                self._connector, self._status = mapped
-        elif connector_id == CONNECTOR_ID:
-            self._connector, self._status = mapped
-        else:
+        # Connector 0 is the charge point as a whole: only its faults (or a first status) concern the connector.
+        whole_point_matters = mapped[0] in (ConnectorStatus.UNAVAILABLE, ConnectorStatus.FAULTED) or (
+            self._connector is None
+        )
+        if connector_id != CONNECTOR_ID and not (connector_id == 0 and whole_point_matters):
             return
+        self._connector, self._status = mapped
         self._error_code = None if error_code == "NoError" else error_code
         if self._status is not ChargerStatus.CHARGING:
             self._metering.stop_flow()
