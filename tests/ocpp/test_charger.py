@@ -338,3 +338,28 @@ async def test_a_second_boot_on_the_same_connection_configures_once_more(harness
     await charge_point.boot()
     await until(lambda: actions(charge_point).count("TriggerMessage") == 2)
     assert actions(charge_point).count("GetConfiguration") == 2
+
+
+async def test_a_charger_without_remote_trigger_is_not_asked_for_its_status(harness: Harness) -> None:
+    harness.add()
+    options = SimOptions(configuration={"SupportedFeatureProfiles": "Core,SmartCharging"})
+    charge_point = await harness.connect(options=options)
+    await until(lambda: "ChangeConfiguration" in actions(charge_point))
+    await settle()
+    assert "TriggerMessage" not in actions(charge_point)
+
+
+async def test_a_charger_that_refuses_a_setup_step_still_gets_its_limit_back(harness: Harness) -> None:
+    charger = harness.add()
+    charge_point = await harness.connect()
+    await charger.async_set_current(9)
+    charge_point.profiles.clear()
+    charge_point.route_map["GetConfiguration"]["_on_action"] = _refuse
+    await charge_point.boot()
+    await until(lambda: charge_point.limit_a == 9)
+
+
+def _refuse(**_: object) -> object:
+    from ocpp.exceptions import InternalError
+
+    raise InternalError

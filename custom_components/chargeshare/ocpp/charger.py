@@ -9,11 +9,11 @@ restarts.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 import logging
-from typing import Any
+from typing import Any, TypeVar
 
 from aiohttp import WSCloseCode
 from ocpp.v16 import call
@@ -41,6 +41,7 @@ from .protocol16 import BootInfo, ChargePoint16
 from .smart_charging import LimitContext, ProfileWriter
 
 _LOGGER = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 REMOTE_START_TAG = "HomeAssistant"
 CONNECTOR_ID = 1
@@ -334,26 +335,33 @@ class OcppCharger:
         return self._settings.max_current_a * _MAX_VOLTAGE_V * self._settings.phases / 1000
 
     async def _configure_after_boot(self) -> None:
-        """Learn what the charger supports, ask for the meter values we show, restore our limit."""
+        """Learn what the charger supports, ask for the meter values we show, restore our limit.
+
+        Each step stands on its own: a charger that refuses one still gets the others.
+        """
+        answer = await self._attempt("read its configuration", self.async_get_configuration(configuration.KEYS))
+        values = {item["key"]: item["value"] for item in answer["configuration"]} if answer else {}
+        self._capabilities = configuration.capabilities(values)
+        self._writer.rate_unit = configuration.rate_unit(values)
+        self._writer.stack_level = configuration.max_stack_level(values)
+        self._changed()
+        if not self._measurands_configured:  # once per run: a charger that reboots on it must not loop
+            self._measurands_configured = True
+            for key, value in configuration.meter_value_changes(values):
+                await self._attempt(f"set {key}", self.async_change_configuration(key, value))
+        if Capability.TRIGGER_MESSAGE in self._capabilities:
+            await self._attempt("report its status", self.async_trigger_message("StatusNotification"))
+        restore = self._limit_a is not None or not self._enabled
+        if restore and Capability.SMART_CHARGING in self._capabilities:
+            limit = self._limit_when_enabled() if self._enabled else 0.0
+            await self._attempt("restore the current limit", self._writer.async_apply(limit))
+
+    async def _attempt(self, what: str, step: Awaitable[_T]) -> _T | None:
         try:
-            answer = await self.async_get_configuration(configuration.KEYS)
-            values = {item["key"]: item["value"] for item in answer["configuration"]}
-            self._capabilities = configuration.capabilities(values)
-            self._writer.rate_unit = configuration.rate_unit(values)
-            self._writer.stack_level = configuration.max_stack_level(values)
-            self._changed()
-            if not self._measurands_configured:  # once per run: a charger that reboots on it must not loop
-                self._measurands_configured = True
-                for key, value in configuration.meter_value_changes(values):
-                    await self.async_change_configuration(key, value)
-            await self._request(
-                call.TriggerMessage(requested_message=MessageTrigger.status_notification, connector_id=CONNECTOR_ID)
-            )
-            restore = self._limit_a is not None or not self._enabled
-            if restore and Capability.SMART_CHARGING in self._capabilities:
-                await self._writer.async_apply(self._limit_when_enabled() if self._enabled else 0.0)
+            return await step
         except ChargerError as err:
-            _LOGGER.info("%s: setup after boot stopped: %s", self.charger_id, err)
+            _LOGGER.info("%s: could not %s after its boot: %s", self.charger_id, what, err)
+            return None
 
     async def _paused_by_profile(self) -> bool:
         if Capability.SMART_CHARGING not in self._capabilities:
