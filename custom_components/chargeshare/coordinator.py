@@ -90,12 +90,17 @@ class ChargerCoordinator(DataUpdateCoordinator[ChargerState]):
         if self._changed_in_cooldown:
             self._publish()
 
+    def device(self) -> dr.DeviceEntry | None:
+        """The charger's device (looked up through its entry, as Home Assistant 2026 wants)."""
+        identifier = device_identifier(self.charger)
+        devices = dr.async_entries_for_config_entry(dr.async_get(self.hass), self.config_entry.entry_id)
+        return next((device for device in devices if identifier in device.identifiers), None)
+
     def _update_device(self, state: ChargerState) -> None:
-        registry = dr.async_get(self.hass)
-        device = registry.async_get_device(identifiers={device_identifier(self.charger)})
+        device = self.device()
         if device is not None:
             identity = state.identity
-            registry.async_update_device(
+            dr.async_get(self.hass).async_update_device(
                 device.id,
                 manufacturer=identity.vendor,
                 model=identity.model,

@@ -27,7 +27,7 @@ from .const import (
     DEFAULT_MAX_CURRENT,
     DOMAIN,
 )
-from .coordinator import ChargerCoordinator, device_identifier
+from .coordinator import ChargerCoordinator
 from .ocpp.authorization import IdTagAuthorizer
 from .ocpp.charger import REMOTE_START_TAG, OcppCharger, OcppChargerSettings
 from .ocpp.protocol16 import BootInfo
@@ -135,10 +135,9 @@ async def async_apply_options(hass: HomeAssistant, entry: ChargeShareConfigEntry
         await runtime.server.async_remove(charger_id)
         await coordinator.async_shutdown()
         runtime.store.forget(charger_id)
-        registry = dr.async_get(hass)
-        device = registry.async_get_device(identifiers={device_identifier(coordinator.charger)})
+        device = coordinator.device()
         if device is not None:
-            registry.async_remove_device(device.id)
+            dr.async_get(hass).async_remove_device(device.id)
     for charger_id, settings in wanted.items():
         coordinator = runtime.coordinators.get(charger_id)
         if coordinator is None:
