@@ -32,11 +32,11 @@ from ..charger import (
     ConnectorStatus,
     Listener,
 )
+from ..metering.meter import ChargerMeter, MeterSample
 from . import configuration
 from .authorization import AuthorizationStatus, IdTagAuthorizer
 from .connection import Connection
-from .measurands import MeterSample, parse_timestamp
-from .metering import ChargerMeter
+from .measurands import parse_timestamp
 from .protocol16 import BootInfo, ChargePoint16
 from .smart_charging import LimitContext, ProfileWriter
 
@@ -314,7 +314,7 @@ class OcppCharger:
         started_at = parse_timestamp(timestamp) or self._now()
         self._last_id_tag = id_tag
         if status is AuthorizationStatus.ACCEPTED:
-            transaction_id = self._metering.start(id_tag, meter_start_wh, started_at)
+            transaction_id = self._metering.start(id_tag, meter_start_wh / 1000, started_at)
         else:
             transaction_id = self._metering.refuse(started_at)
         self._changed(persist=True)
@@ -323,7 +323,8 @@ class OcppCharger:
     def on_stop_transaction(
         self, transaction_id: int, meter_stop_wh: int, timestamp: str, reason: str, sample: MeterSample
     ) -> None:
-        self._metering.stop(transaction_id, meter_stop_wh, parse_timestamp(timestamp) or self._now(), reason, sample)
+        ended_at = parse_timestamp(timestamp) or self._now()
+        self._metering.stop(transaction_id, meter_stop_wh / 1000, ended_at, reason, sample)
         self._changed(persist=True)
 
     def on_firmware_status(self, status: str) -> None:

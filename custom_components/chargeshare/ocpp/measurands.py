@@ -8,12 +8,12 @@ defaults and the quirks collected in shared/reference/ocpp.md.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 import math
 from typing import Any
 
 from ..charger import NO_PHASES, Phases
+from ..metering.meter import MeterSample
 
 ENERGY_REGISTER = "Energy.Active.Import.Register"
 POWER = "Power.Active.Import"
@@ -34,27 +34,6 @@ _IGNORED_ENERGY_CONTEXTS = frozenset({"Transaction.Begin"})
 _LOCATION_RANK = {None: 0, "Outlet": 0, "Inlet": 1, "Cable": 2}
 _PHASE_INDEX = {"L1": 0, "L2": 1, "L3": 2, "L1-N": 0, "L2-N": 1, "L3-N": 2, "L1-L2": 0, "L2-L3": 1, "L3-L1": 2}
 _LINE_TO_LINE = frozenset({"L1-L2", "L2-L3", "L3-L1"})
-
-
-@dataclass(frozen=True, slots=True)
-class MeterSample:
-    """The newest values found in one MeterValues (or StopTransaction transactionData) message."""
-
-    timestamp: datetime | None = None
-    power_w: float | None = None
-    current_a: Phases = NO_PHASES
-    voltage_v: Phases = NO_PHASES
-    energy_kwh: float | None = None
-    skipped: tuple[str, ...] = ()  # why sampled values were not used, for one log line
-
-    @property
-    def empty(self) -> bool:
-        return (
-            self.power_w is None
-            and self.energy_kwh is None
-            and self.current_a == NO_PHASES
-            and (self.voltage_v == NO_PHASES)
-        )
 
 
 class _Collector:

@@ -29,9 +29,10 @@ from ocpp.v16 import ChargePoint, call_result
 from ocpp.v16.enums import Action, AuthorizationStatus as OcppAuthorizationStatus, RegistrationStatus
 
 from ..charger import ChargerNotSupported, ChargerOffline, ChargerRejected, ChargerTimeout
+from ..metering.meter import MeterSample
 from .authorization import AuthorizationStatus
 from .connection import Connection, ConnectionClosed
-from .measurands import MeterSample, parse_meter_values
+from .measurands import parse_meter_values
 from .validation import Validators
 
 _LOGGER = logging.getLogger(__name__)

@@ -19,10 +19,10 @@ import ssl
 
 from aiohttp import WSCloseCode, web
 
+from ..metering.meter import MeterSample
 from .authorization import AuthorizationStatus
 from .charger import OcppCharger
 from .connection import WebSocketConnection
-from .measurands import MeterSample
 from .protocol16 import BootInfo, ChargePoint16
 
 _LOGGER = logging.getLogger(__name__)

@@ -1,22 +1,45 @@
-"""One charger's meter: its latest readings, and the sessions and energy register behind them."""
+"""One charger's meter: its latest readings, and the sessions and energy register behind them.
+
+Shared by the transports: OCPP reports transactions and MeterValues, Modbus a status and registers.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 import logging
 import math
 from typing import Any
 
-from ..charger import NO_PHASES, ChargingSession, MeterReading
-from .measurands import MeterSample
+from ..charger import NO_PHASES, ChargingSession, MeterReading, Phases
 from .sessions import SessionBook
 
 _LOGGER = logging.getLogger(__name__)
 
 # How much energy a charger can have delivered by a given time bounds when a register restarted (see sessions.py).
 _MARGIN_KWH = 0.05
+
+
+@dataclass(frozen=True, slots=True)
+class MeterSample:
+    """The newest values found in one MeterValues (or StopTransaction transactionData) message."""
+
+    timestamp: datetime | None = None
+    power_w: float | None = None
+    current_a: Phases = NO_PHASES
+    voltage_v: Phases = NO_PHASES
+    energy_kwh: float | None = None
+    skipped: tuple[str, ...] = ()  # why sampled values were not used, for one log line
+
+    @property
+    def empty(self) -> bool:
+        return (
+            self.power_w is None
+            and self.energy_kwh is None
+            and self.current_a == NO_PHASES
+            and (self.voltage_v == NO_PHASES)
+        )
 
 
 class ChargerMeter:
@@ -57,8 +80,8 @@ class ChargerMeter:
             self._book.adopt(transaction_id, self._now())
         self._take(sample)
 
-    def start(self, id_tag: str, meter_start_wh: int, started_at: datetime) -> int:
-        transaction_id = self._book.start(id_tag=id_tag, meter_start_kwh=meter_start_wh / 1000, started_at=started_at)
+    def start(self, id_tag: str | None, meter_start_kwh: float, started_at: datetime) -> int:
+        transaction_id = self._book.start(id_tag=id_tag, meter_start_kwh=meter_start_kwh, started_at=started_at)
         self.reading = replace(self.reading, energy_kwh=self._book.total_kwh)
         return transaction_id
 
@@ -69,11 +92,11 @@ class ChargerMeter:
         return transaction_id
 
     def stop(
-        self, transaction_id: int, meter_stop_wh: int, ended_at: datetime, reason: str, sample: MeterSample
+        self, transaction_id: int, meter_stop_kwh: float | None, ended_at: datetime, reason: str, sample: MeterSample
     ) -> None:
         self._take(sample)
         known = self._book.stop(
-            transaction_id, meter_stop_wh / 1000, ended_at, reason, deliverable_kwh=self._deliverable_kwh(ended_at)
+            transaction_id, meter_stop_kwh, ended_at, reason, deliverable_kwh=self._deliverable_kwh(ended_at)
         )
         if not known and transaction_id not in self._refused:
             _LOGGER.info("%s: stop of unknown transaction %s", self._charger_id, transaction_id)

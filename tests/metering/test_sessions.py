@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from custom_components.chargeshare.ocpp.sessions import SessionBook
+from custom_components.chargeshare.metering.sessions import SessionBook
 
 T0 = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 
