@@ -21,6 +21,7 @@ import signal
 import aiohttp
 from ocpp.v16 import call
 
+from sim.arguments import positive
 from sim.ocpp_charge_point import SimOptions, SimulatedChargePoint, connect
 
 _LOGGER = logging.getLogger("sim")
@@ -46,22 +47,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--id", default="CP1", help="charge point id: the last segment of its URL")
     parser.add_argument("--password", help="HTTP Basic password (OCPP security profile 1)")
     parser.add_argument("--phases", type=int, choices=(1, 3), default=3)
-    parser.add_argument("--max-current", type=_positive, default=16.0, help="amperes (default: %(default)s)")
-    parser.add_argument("--interval", type=_positive, default=5.0, help="seconds between meter values")
+    parser.add_argument("--max-current", type=positive, default=16.0, help="amperes (default: %(default)s)")
+    parser.add_argument("--interval", type=positive, default=5.0, help="seconds between meter values")
     parser.add_argument("--power-unit", choices=("W", "kW"), default="W")
     parser.add_argument("--energy-unit", choices=("Wh", "kWh"), default="Wh")
     parser.add_argument("--tag", default="DEMO-CARD", help="id tag the cars present (default: %(default)s)")
-    parser.add_argument("--session-minutes", type=_positive, default=10.0, help="how long a car stays")
+    parser.add_argument("--session-minutes", type=positive, default=10.0, help="how long a car stays")
     parser.add_argument("--state", type=Path, help="file that keeps the energy register from one run to the next")
     parser.add_argument("--verbose", action="store_true", help="log every meter value and OCPP message")
     return parser.parse_args(argv)
-
-
-def _positive(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be above 0, not {text}")
-    return value
 
 
 def main(argv: list[str] | None = None) -> int:

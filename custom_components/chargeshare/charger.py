@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 import enum
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class ChargerStatus(enum.StrEnum):
@@ -51,6 +51,7 @@ class Capability(enum.Flag):
     CONFIGURATION = enum.auto()  # get/change vendor configuration keys
     TRIGGER_MESSAGE = enum.auto()
     AUTHORIZATION = enum.auto()  # id tags (RFID cards) are checked against our list
+    CONNECTOR_STATUS = enum.auto()  # reports OCPP's detailed connector status
     PHASE_SWITCHING = enum.auto()
     MILLIAMP_RESOLUTION = enum.auto()
     RESERVATIONS = enum.auto()
@@ -139,6 +140,27 @@ class ChargerNotSupported(ChargerError):
 Listener = Callable[[], None]
 
 
+class Listeners:
+    """Whom a charger tells that its state changed."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Listener] = []
+
+    def add(self, listener: Listener) -> Callable[[], None]:
+        """Add `listener`; returns the function that removes it (harmless to call twice)."""
+        self._listeners.append(listener)
+
+        def remove() -> None:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+        return remove
+
+    def notify(self) -> None:
+        for listener in list(self._listeners):  # a listener may remove itself
+            listener()
+
+
 class Charger(Protocol):
     """The interface the coordinator drives; one instance per physical charger."""
 
@@ -156,3 +178,6 @@ class Charger(Protocol):
 
     async def async_set_current(self, amps: float, phases: int | None = None) -> None:
         """Limit the charging current; the transport rounds to what the charger accepts."""
+
+    def persisted(self) -> dict[str, Any]:
+        """What must survive a restart (sessions, energy register, our setpoint); see `stored=`."""

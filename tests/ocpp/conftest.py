@@ -70,13 +70,6 @@ async def settle(rounds: int = 5) -> None:
         await asyncio.sleep(0.02)
 
 
-async def until(condition: Callable[[], bool], within_s: float = 3.0) -> None:
-    """Wait until `condition()` holds (state on the other side of a socket); fail the test if it never does."""
-    async with asyncio.timeout(within_s):
-        while not condition():  # noqa: ASYNC110 - nothing to wait on but the state itself
-            await asyncio.sleep(0.01)
-
-
 @pytest.fixture
 async def harness(socket_enabled: None) -> AsyncIterator[Harness]:
     server = OcppServer("127.0.0.1", 0)

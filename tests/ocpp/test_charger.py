@@ -15,8 +15,9 @@ from custom_components.chargeshare.charger import (
 )
 from custom_components.chargeshare.ocpp.charger import REMOTE_START_TAG, OcppChargerSettings
 from sim.ocpp_charge_point import SimOptions
+from tests.waiting import until
 
-from .conftest import Harness, make_charger, settle, until
+from .conftest import Harness, make_charger, settle
 
 
 def actions(charge_point) -> list[str]:  # type: ignore[no-untyped-def]

@@ -12,8 +12,9 @@ from custom_components.chargeshare.ocpp.protocol16 import BootInfo
 from custom_components.chargeshare.ocpp.server import MAX_FRAME_BYTES, OcppServer, server_ssl_context
 from sim.ocpp_charge_point import connect
 from tests.tls import self_signed_certificate
+from tests.waiting import until
 
-from .conftest import Harness, make_charger, settle, until
+from .conftest import Harness, make_charger, settle
 
 
 def basic(user: str, password: str) -> dict[str, str]:

@@ -31,6 +31,7 @@ from ..charger import (
     ChargerStatus,
     ConnectorStatus,
     Listener,
+    Listeners,
 )
 from ..metering.meter import ChargerMeter, MeterSample
 from . import configuration
@@ -101,7 +102,7 @@ class OcppCharger:
         self._error_code: str | None = None
         self._last_id_tag: str | None = None
         self._measurands_configured = False
-        self._listeners: list[Listener] = []
+        self._listeners = Listeners()
         self._state: ChargerState | None = None
         self._writer = ProfileWriter(self._send_profile, self._limit_context, min_interval_s=profile_interval_s)
 
@@ -147,13 +148,7 @@ class OcppCharger:
         return self._state
 
     def add_listener(self, listener: Listener) -> Callable[[], None]:
-        self._listeners.append(listener)
-
-        def remove() -> None:
-            if listener in self._listeners:
-                self._listeners.remove(listener)
-
-        return remove
+        return self._listeners.add(listener)
 
     async def async_enable(self, enabled: bool) -> None:
         """Allow charging (resume, or start a session for a waiting car) or forbid it (pause)."""
@@ -416,5 +411,4 @@ class OcppCharger:
         self._state = None
         if persist:
             self._on_persist()
-        for listener in list(self._listeners):
-            listener()
+        self._listeners.notify()

@@ -25,6 +25,7 @@ CORE = (
     | Capability.UNLOCK
     | Capability.CONFIGURATION
     | Capability.AUTHORIZATION
+    | Capability.CONNECTOR_STATUS
 )
 _FEATURE_PROFILES = {
     "SmartCharging": Capability.SMART_CHARGING,
