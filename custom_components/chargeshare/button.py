@@ -11,8 +11,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .charger import Capability
-from .entity import ChargeShareEntity, async_add_charger_entities
-from .ocpp.charger import OcppCharger
+from .coordinator import ChargerCoordinator
+from .entity import ChargeShareEntity, async_add_charger_entities, supported
 from .runtime import ChargeShareConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -20,7 +20,7 @@ PARALLEL_UPDATES = 1
 
 @dataclass(frozen=True, kw_only=True)
 class ChargeShareButtonDescription(ButtonEntityDescription):
-    press_fn: Callable[[OcppCharger], Awaitable[None]]
+    press_fn: Callable[[ChargerCoordinator], Awaitable[None]]
     capability: Capability
 
 
@@ -31,14 +31,14 @@ BUTTONS: tuple[ChargeShareButtonDescription, ...] = (
         device_class=ButtonDeviceClass.RESTART,
         entity_category=EntityCategory.CONFIG,
         capability=Capability.RESET,
-        press_fn=lambda charger: charger.async_reset(),
+        press_fn=lambda coordinator: coordinator.ocpp.async_reset(),
     ),
     ChargeShareButtonDescription(
         key="unlock",
         translation_key="unlock",
         entity_category=EntityCategory.CONFIG,
         capability=Capability.UNLOCK,
-        press_fn=lambda charger: charger.async_unlock(),
+        press_fn=lambda coordinator: coordinator.ocpp.async_unlock(),
     ),
 )
 
@@ -47,7 +47,10 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
     async_add_charger_entities(
-        hass, entry, async_add_entities, lambda coordinator: (ChargeShareButton(coordinator, d) for d in BUTTONS)
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: (ChargeShareButton(coordinator, d) for d in supported(coordinator, BUTTONS)),
     )
 
 
@@ -59,5 +62,4 @@ class ChargeShareButton(ChargeShareEntity, ButtonEntity):
         return super().available and self.entity_description.capability in self.coordinator.data.capabilities
 
     async def async_press(self) -> None:
-        charger = self.coordinator.charger
-        await self.coordinator.async_command(lambda: self.entity_description.press_fn(charger))
+        await self.coordinator.async_command(lambda: self.entity_description.press_fn(self.coordinator))

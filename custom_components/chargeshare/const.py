@@ -8,6 +8,11 @@ from typing import Final
 DOMAIN: Final = "chargeshare"
 LOGGER = logging.getLogger(__package__)
 
+# Which transport an entry's chargers use; entries without one are OCPP (they predate Modbus).
+CONF_TRANSPORT: Final = "transport"
+TRANSPORT_OCPP: Final = "ocpp"
+TRANSPORT_MODBUS: Final = "modbus"
+
 # Config entry data: the OCPP central system (changed by reconfigure, which restarts the server).
 CONF_ALLOW_UNKNOWN_CHARGERS: Final = "allow_unknown_chargers"
 CONF_SSL_CERTFILE: Final = "ssl_certfile"
@@ -29,6 +34,15 @@ DEFAULT_MAX_CURRENT: Final = 16
 MIN_CURRENT: Final = 6  # IEC 61851: below 6 A a car does not charge
 MAX_CURRENT: Final = 80
 CONNECTOR_TYPES: Final = ("type2_socket", "type2_cable", "type1_cable", "domestic")
+
+# Config entry data of a Modbus charger (reconfigure changes it, which restarts the connection) ...
+CONF_UNIT_ID: Final = "unit_id"
+CONF_PROFILE: Final = "profile"
+DEFAULT_MODBUS_PORT: Final = 502
+PROFILE_AUTO: Final = "auto"  # the config flow's "find out which charger it is"
+# ... and options (applied at once).
+CONF_POLL_INTERVAL: Final = "poll_interval"
+DEFAULT_POLL_INTERVAL: Final = 5
 
 ATTR_CONFIG_ENTRY_ID: Final = "config_entry_id"
 ATTR_DEVICE_ID: Final = "device_id"

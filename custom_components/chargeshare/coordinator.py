@@ -40,18 +40,19 @@ _ERRORS: tuple[tuple[type[ChargerError], str], ...] = (
 )
 
 
-def device_identifier(charger: Charger) -> tuple[str, str]:
-    return (DOMAIN, f"ocpp_{charger.charger_id}")
-
-
 class ChargerCoordinator(DataUpdateCoordinator[ChargerState]):
     """Follows one charger: its pushes become entity updates, its errors translated messages."""
 
     config_entry: ConfigEntry
 
-    def __init__(self, hass: HomeAssistant, charger: OcppCharger) -> None:
+    def __init__(
+        self, hass: HomeAssistant, entry: ConfigEntry, charger: Charger, *, unique_id: str, device_name: str
+    ) -> None:
         super().__init__(hass, LOGGER, name=f"{DOMAIN} {charger.charger_id}", update_interval=REFRESH_INTERVAL)
+        self.config_entry = entry
         self.charger = charger
+        self.device_name = device_name
+        self._unique_id = unique_id
         self.data = charger.state
         self._cooldown: asyncio.TimerHandle | None = None
         self._changed_in_cooldown = False
@@ -60,7 +61,18 @@ class ChargerCoordinator(DataUpdateCoordinator[ChargerState]):
     @property
     def unique_id(self) -> str:
         """The prefix of every unique id of this charger's entities."""
-        return f"ocpp_{self.charger.charger_id}"
+        return self._unique_id
+
+    @property
+    def device_identifier(self) -> tuple[str, str]:
+        return (DOMAIN, self._unique_id)
+
+    @property
+    def ocpp(self) -> OcppCharger:
+        """The charger as an OCPP charger, for what only OCPP offers (configuration keys, reset, ...)."""
+        if not isinstance(self.charger, OcppCharger):
+            raise ChargerNotSupported(f"{self.device_name} is not an OCPP charger")
+        return self.charger
 
     async def _async_update_data(self) -> ChargerState:
         return self.charger.state
@@ -71,7 +83,7 @@ class ChargerCoordinator(DataUpdateCoordinator[ChargerState]):
         if state.identity != self.data.identity:
             self._update_device(state)
         if state.online != self.data.online:
-            LOGGER.info("Charger %s is %s", self.charger.charger_id, "online" if state.online else "offline")
+            LOGGER.info("Charger %s is %s", self.device_name, "online" if state.online else "offline")
             self._publish()  # entities become (un)available at once
         elif self._cooldown is not None:
             self._changed_in_cooldown = True
@@ -92,7 +104,7 @@ class ChargerCoordinator(DataUpdateCoordinator[ChargerState]):
 
     def device(self) -> dr.DeviceEntry | None:
         """The charger's device (looked up through its entry, as Home Assistant 2026 wants)."""
-        identifier = device_identifier(self.charger)
+        identifier = self.device_identifier
         devices = dr.async_entries_for_config_entry(dr.async_get(self.hass), self.config_entry.entry_id)
         return next((device for device in devices if identifier in device.identifiers), None)
 
@@ -118,7 +130,7 @@ class ChargerCoordinator(DataUpdateCoordinator[ChargerState]):
                 str(err),
                 translation_domain=DOMAIN,
                 translation_key=key,
-                translation_placeholders={"charger": self.charger.charger_id, "error": str(err)},
+                translation_placeholders={"charger": self.device_name, "error": str(err)},
             ) from err
 
     async def async_shutdown(self) -> None:

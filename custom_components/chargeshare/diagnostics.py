@@ -10,7 +10,7 @@ from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_ID_TAGS
-from .runtime import ChargeShareConfigEntry
+from .runtime import ChargeShareConfigEntry, transport
 
 TO_REDACT = {CONF_PASSWORD, CONF_ID_TAGS, "id_tag", "last_id_tag", "last_id_tag_name"}
 
@@ -26,7 +26,8 @@ async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: ChargeS
         {
             "data": dict(entry.data),
             "options": dict(entry.options),
-            "listening_port": runtime.server.port,
+            "transport": transport(entry),
+            "listening_port": runtime.server.port if runtime.server else None,
             "chargers": chargers,
         },
         TO_REDACT,

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Protocol, TypeVar
 
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceInfo
@@ -12,8 +12,23 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .coordinator import ChargerCoordinator, device_identifier
+from .charger import Capability
+from .coordinator import ChargerCoordinator
 from .runtime import ChargeShareConfigEntry, signal_charger_added
+
+
+class _NeedsCapability(Protocol):
+    @property
+    def capability(self) -> Capability: ...
+
+
+_D = TypeVar("_D", bound=_NeedsCapability)
+
+
+def supported(coordinator: ChargerCoordinator, descriptions: Iterable[_D]) -> Iterator[_D]:
+    """The descriptions of what this charger can do; an OCPP charger not yet booted is assumed to do it all."""
+    capabilities = coordinator.data.capabilities
+    return (description for description in descriptions if description.capability in capabilities)
 
 
 class ChargeShareEntity(CoordinatorEntity[ChargerCoordinator]):
@@ -28,8 +43,8 @@ class ChargeShareEntity(CoordinatorEntity[ChargerCoordinator]):
         self._attr_unique_id = f"{coordinator.unique_id}_{description.key}"
         identity = coordinator.data.identity
         self._attr_device_info = DeviceInfo(
-            identifiers={device_identifier(coordinator.charger)},
-            name=coordinator.charger.charger_id,
+            identifiers={coordinator.device_identifier},
+            name=coordinator.device_name,
             manufacturer=identity.vendor,
             model=identity.model,
             serial_number=identity.serial,

@@ -69,33 +69,37 @@ def server_schema(values: Mapping[str, Any] | None) -> vol.Schema:
     )
 
 
+def charging_fields(values: Mapping[str, Any], *, maximum: float = MAX_CURRENT) -> dict[Any, Any]:
+    """What every charger has, whatever its transport: its current, phases and connector."""
+    return {
+        vol.Required(CONF_MAX_CURRENT, default=values.get(CONF_MAX_CURRENT, DEFAULT_MAX_CURRENT)): NumberSelector(
+            NumberSelectorConfig(
+                min=MIN_CURRENT, max=maximum, step=1, unit_of_measurement="A", mode=NumberSelectorMode.BOX
+            )
+        ),
+        vol.Required(CONF_PHASES, default=str(values.get(CONF_PHASES, "3"))): SelectSelector(
+            SelectSelectorConfig(options=["1", "3"], translation_key=CONF_PHASES, mode=SelectSelectorMode.LIST)
+        ),
+        vol.Required(CONF_CONNECTOR_TYPE, default=values.get(CONF_CONNECTOR_TYPE, CONNECTOR_TYPES[0])): (
+            SelectSelector(SelectSelectorConfig(options=list(CONNECTOR_TYPES), translation_key=CONF_CONNECTOR_TYPE))
+        ),
+    }
+
+
 def charger_schema(values: Mapping[str, Any] | None, *, with_id: bool) -> vol.Schema:
+    """An OCPP charger: its id (when new), password and schema validation, and the charging fields."""
     values = values or {}
     fields: dict[Any, Any] = {}
     if with_id:
         fields[vol.Required(CONF_CHARGE_POINT_ID, default=values.get(CONF_CHARGE_POINT_ID, vol.UNDEFINED))] = (
             TextSelector()
         )
-    fields.update(
-        {
-            vol.Optional(CONF_PASSWORD, description=_suggested(values, CONF_PASSWORD)): TextSelector(
-                TextSelectorConfig(type=TextSelectorType.PASSWORD)
-            ),
-            vol.Required(CONF_MAX_CURRENT, default=values.get(CONF_MAX_CURRENT, DEFAULT_MAX_CURRENT)): NumberSelector(
-                NumberSelectorConfig(
-                    min=MIN_CURRENT, max=MAX_CURRENT, step=1, unit_of_measurement="A", mode=NumberSelectorMode.BOX
-                )
-            ),
-            vol.Required(CONF_PHASES, default=str(values.get(CONF_PHASES, "3"))): SelectSelector(
-                SelectSelectorConfig(options=["1", "3"], translation_key=CONF_PHASES, mode=SelectSelectorMode.LIST)
-            ),
-            vol.Required(CONF_CONNECTOR_TYPE, default=values.get(CONF_CONNECTOR_TYPE, CONNECTOR_TYPES[0])): (
-                SelectSelector(SelectSelectorConfig(options=list(CONNECTOR_TYPES), translation_key=CONF_CONNECTOR_TYPE))
-            ),
-            vol.Required(
-                CONF_SKIP_SCHEMA_VALIDATION, default=values.get(CONF_SKIP_SCHEMA_VALIDATION, False)
-            ): BooleanSelector(),
-        }
+    fields[vol.Optional(CONF_PASSWORD, description=_suggested(values, CONF_PASSWORD))] = TextSelector(
+        TextSelectorConfig(type=TextSelectorType.PASSWORD)
+    )
+    fields.update(charging_fields(values))
+    fields[vol.Required(CONF_SKIP_SCHEMA_VALIDATION, default=values.get(CONF_SKIP_SCHEMA_VALIDATION, False))] = (
+        BooleanSelector()
     )
     return vol.Schema(fields)
 

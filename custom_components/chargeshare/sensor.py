@@ -25,8 +25,8 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
-from .charger import ChargerState, ChargerStatus, ConnectorStatus, Phases
-from .entity import ChargeShareEntity, async_add_charger_entities
+from .charger import Capability, ChargerState, ChargerStatus, ConnectorStatus, Phases
+from .entity import ChargeShareEntity, async_add_charger_entities, supported
 from .runtime import ChargeShareConfigEntry
 
 PARALLEL_UPDATES = 0
@@ -37,6 +37,7 @@ _LIVE_PHASE_V = 50.0
 @dataclass(frozen=True, kw_only=True)
 class ChargeShareSensorDescription(SensorEntityDescription):
     value_fn: Callable[[ChargerState], StateType]
+    capability: Capability = Capability.NONE
 
 
 def _average(values: Phases, floor: float = 0.0) -> float | None:
@@ -88,6 +89,7 @@ SENSORS: tuple[ChargeShareSensorDescription, ...] = (
     ChargeShareSensorDescription(
         key="connector_status",
         translation_key="connector_status",
+        capability=Capability.CONNECTOR_STATUS,
         device_class=SensorDeviceClass.ENUM,
         options=[status.value for status in ConnectorStatus],
         value_fn=lambda state: state.connector_status.value if state.connector_status else None,
@@ -155,6 +157,7 @@ SENSORS: tuple[ChargeShareSensorDescription, ...] = (
     ChargeShareSensorDescription(
         key="last_id_tag",
         translation_key="last_id_tag",
+        capability=Capability.AUTHORIZATION,
         value_fn=lambda state: state.last_id_tag_name or state.last_id_tag,
     ),
     ChargeShareSensorDescription(
@@ -170,7 +173,10 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
     async_add_charger_entities(
-        hass, entry, async_add_entities, lambda coordinator: (ChargeShareSensor(coordinator, d) for d in SENSORS)
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: (ChargeShareSensor(coordinator, d) for d in supported(coordinator, SENSORS)),
     )
 
 

@@ -19,9 +19,10 @@ from .const import (
     DOMAIN,
     MAX_CURRENT,
     MIN_CURRENT,
+    TRANSPORT_OCPP,
 )
-from .coordinator import ChargerCoordinator, device_identifier
-from .runtime import ChargeShareConfigEntry
+from .coordinator import ChargerCoordinator
+from .runtime import ChargeShareConfigEntry, transport
 
 ATTR_CURRENT = "current"
 ATTR_KEY = "key"
@@ -77,6 +78,14 @@ def _loaded_entry(hass: HomeAssistant, entry_id: str) -> ChargeShareConfigEntry:
     return entry
 
 
+def _central_system(hass: HomeAssistant, entry_id: str) -> ChargeShareConfigEntry:
+    """A loaded OCPP entry: id tags are what its chargers authorize, a Modbus charger has none."""
+    entry = _loaded_entry(hass, entry_id)
+    if transport(entry) != TRANSPORT_OCPP:
+        raise _invalid("not_a_central_system", f"{entry.title} is not an OCPP central system", entry=entry.title)
+    return entry
+
+
 def _coordinator(hass: HomeAssistant, device_id: str) -> ChargerCoordinator:
     device = dr.async_get(hass).async_get(device_id)
     if device is not None:
@@ -85,7 +94,7 @@ def _coordinator(hass: HomeAssistant, device_id: str) -> ChargerCoordinator:
             if entry is None or entry.domain != DOMAIN:
                 continue
             for coordinator in _loaded_entry(hass, entry_id).runtime_data.coordinators.values():
-                if device_identifier(coordinator.charger) in device.identifiers:
+                if coordinator.device_identifier in device.identifiers:
                     return coordinator
     raise _invalid("unknown_charger", f"{device_id} is not a ChargeShare charger", device_id=device_id)
 
@@ -107,34 +116,32 @@ async def _set_current_limit(hass: HomeAssistant, call: ServiceCall) -> ServiceR
 
 async def _start_session(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     coordinator = _coordinator(hass, call.data[ATTR_DEVICE_ID])
-    await coordinator.async_command(lambda: coordinator.charger.async_start_session(call.data.get(CONF_ID_TAG)))
+    await coordinator.async_command(lambda: coordinator.ocpp.async_start_session(call.data.get(CONF_ID_TAG)))
     return None
 
 
 async def _stop_session(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     coordinator = _coordinator(hass, call.data[ATTR_DEVICE_ID])
-    await coordinator.async_command(coordinator.charger.async_stop_session)
+    await coordinator.async_command(lambda: coordinator.ocpp.async_stop_session())  # noqa: PLW0108 - .ocpp can raise
     return None
 
 
 async def _get_configuration(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     coordinator = _coordinator(hass, call.data[ATTR_DEVICE_ID])
-    return await coordinator.async_command(
-        lambda: coordinator.charger.async_get_configuration(call.data.get(ATTR_KEYS))
-    )
+    return await coordinator.async_command(lambda: coordinator.ocpp.async_get_configuration(call.data.get(ATTR_KEYS)))
 
 
 async def _change_configuration(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     coordinator = _coordinator(hass, call.data[ATTR_DEVICE_ID])
     status = await coordinator.async_command(
-        lambda: coordinator.charger.async_change_configuration(call.data[ATTR_KEY], call.data[ATTR_VALUE])
+        lambda: coordinator.ocpp.async_change_configuration(call.data[ATTR_KEY], call.data[ATTR_VALUE])
     )
     return {"status": status}
 
 
 async def _trigger_message(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
     coordinator = _coordinator(hass, call.data[ATTR_DEVICE_ID])
-    status = await coordinator.async_command(lambda: coordinator.charger.async_trigger_message(call.data[ATTR_MESSAGE]))
+    status = await coordinator.async_command(lambda: coordinator.ocpp.async_trigger_message(call.data[ATTR_MESSAGE]))
     return {"status": status}
 
 
@@ -143,7 +150,7 @@ def _set_id_tags(hass: HomeAssistant, entry: ChargeShareConfigEntry, tags: dict[
 
 
 async def _add_id_tag(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
-    entry = _loaded_entry(hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    entry = _central_system(hass, call.data[ATTR_CONFIG_ENTRY_ID])
     tags = {
         t: n
         for t, n in entry.options.get(CONF_ID_TAGS, {}).items()
@@ -154,7 +161,7 @@ async def _add_id_tag(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse
 
 
 async def _remove_id_tag(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
-    entry = _loaded_entry(hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    entry = _central_system(hass, call.data[ATTR_CONFIG_ENTRY_ID])
     tags = dict(entry.options.get(CONF_ID_TAGS, {}))
     match = next((t for t in tags if t.casefold() == call.data[CONF_ID_TAG].casefold()), None)
     if match is None:
@@ -165,7 +172,7 @@ async def _remove_id_tag(hass: HomeAssistant, call: ServiceCall) -> ServiceRespo
 
 
 async def _list_id_tags(hass: HomeAssistant, call: ServiceCall) -> ServiceResponse:
-    entry = _loaded_entry(hass, call.data[ATTR_CONFIG_ENTRY_ID])
+    entry = _central_system(hass, call.data[ATTR_CONFIG_ENTRY_ID])
     return {"id_tags": [{"id_tag": t, "name": n} for t, n in entry.options.get(CONF_ID_TAGS, {}).items()]}
 
 

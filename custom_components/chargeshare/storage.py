@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ConfigEntryError
 from homeassistant.helpers.storage import Store
 
+from .charger import Charger
 from .const import DOMAIN
-from .ocpp.charger import OcppCharger
 
 STORAGE_VERSION = 1
 # Meter values come every few seconds; a crash loses at most this much (the charger's register,
@@ -21,7 +23,7 @@ class ChargerStore:
 
     def __init__(self, hass: HomeAssistant, entry_id: str) -> None:
         self._store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
-        self._chargers: dict[str, OcppCharger] = {}
+        self._chargers: dict[str, Charger] = {}
         self._stored: dict[str, Any] = {}
         self._save_scheduled = False
 
@@ -31,7 +33,7 @@ class ChargerStore:
     def stored(self, charger_id: str) -> dict[str, Any] | None:
         return self._stored.get(charger_id)
 
-    def track(self, charger: OcppCharger) -> None:
+    def track(self, charger: Charger) -> None:
         self._chargers[charger.charger_id] = charger
 
     def forget(self, charger_id: str) -> None:
@@ -55,3 +57,17 @@ class ChargerStore:
         chargers = dict(self._stored)  # chargers not running now (for example removed from options) keep theirs
         chargers.update({charger_id: c.persisted() for charger_id, c in self._chargers.items()})
         return {"chargers": chargers}
+
+
+def stored_data_error(entry: ConfigEntry, charger_id: str, err: ValueError) -> ConfigEntryError:
+    """Setup stops on unreadable stored sessions, leaving the file as it is for the user to repair."""
+    return ConfigEntryError(
+        f"The stored sessions of charger {charger_id} are unreadable ({err}); they are kept as they are",
+        translation_domain=DOMAIN,
+        translation_key="stored_data_invalid",
+        translation_placeholders={
+            "charger": charger_id,
+            "error": str(err),
+            "file": f".storage/{DOMAIN}.{entry.entry_id}",
+        },
+    )

@@ -12,8 +12,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .charger import Capability, ChargerState
-from .entity import ChargeShareEntity, async_add_charger_entities
-from .ocpp.charger import OcppCharger
+from .coordinator import ChargerCoordinator
+from .entity import ChargeShareEntity, async_add_charger_entities, supported
 from .runtime import ChargeShareConfigEntry
 
 PARALLEL_UPDATES = 1
@@ -22,7 +22,7 @@ PARALLEL_UPDATES = 1
 @dataclass(frozen=True, kw_only=True)
 class ChargeShareSwitchDescription(SwitchEntityDescription):
     is_on_fn: Callable[[ChargerState], bool | None]
-    set_fn: Callable[[OcppCharger, bool], Awaitable[None]]
+    set_fn: Callable[[ChargerCoordinator, bool], Awaitable[None]]
     capability: Capability = Capability.NONE
 
 
@@ -31,7 +31,7 @@ SWITCHES: tuple[ChargeShareSwitchDescription, ...] = (
         key="charging_allowed",
         translation_key="charging_allowed",
         is_on_fn=lambda state: state.enabled,
-        set_fn=lambda charger, on: charger.async_enable(on),
+        set_fn=lambda coordinator, on: coordinator.charger.async_enable(on),
     ),
     ChargeShareSwitchDescription(
         key="available",
@@ -39,7 +39,7 @@ SWITCHES: tuple[ChargeShareSwitchDescription, ...] = (
         entity_category=EntityCategory.CONFIG,
         capability=Capability.AVAILABILITY,
         is_on_fn=lambda state: state.available,
-        set_fn=lambda charger, on: charger.async_set_available(on),
+        set_fn=lambda coordinator, on: coordinator.ocpp.async_set_available(on),
     ),
 )
 
@@ -48,7 +48,10 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
     async_add_charger_entities(
-        hass, entry, async_add_entities, lambda coordinator: (ChargeShareSwitch(coordinator, d) for d in SWITCHES)
+        hass,
+        entry,
+        async_add_entities,
+        lambda coordinator: (ChargeShareSwitch(coordinator, d) for d in supported(coordinator, SWITCHES)),
     )
 
 
@@ -70,6 +73,5 @@ class ChargeShareSwitch(ChargeShareEntity, SwitchEntity):
         await self._async_set(False)
 
     async def _async_set(self, on: bool) -> None:
-        charger = self.coordinator.charger
-        await self.coordinator.async_command(lambda: self.entity_description.set_fn(charger, on))
+        await self.coordinator.async_command(lambda: self.entity_description.set_fn(self.coordinator, on))
         self.async_write_ha_state()

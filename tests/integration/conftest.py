@@ -13,9 +13,11 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.chargeshare.const import CONF_ALLOW_UNKNOWN_CHARGERS, CONF_CHARGERS, DOMAIN
+from custom_components.chargeshare.modbus import charger as modbus_driver
+from sim.modbus import SimulatedModbusCharger
 from sim.ocpp_charge_point import SimOptions, SimulatedChargePoint, connect
 
-from .helpers import CHARGER, ConnectCharger, free_port, settle
+from .helpers import CHARGER, ConnectCharger, free_port, modbus_entry_for, settle, shipped_profile
 
 
 @pytest.fixture(autouse=True)
@@ -27,7 +29,7 @@ def publish_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(autouse=True)
 def write_profiles_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every limit reaches the charger at once; test_number.py checks the flash-wear interval."""
-    monkeypatch.setattr("custom_components.chargeshare.runtime.PROFILE_WRITE_INTERVAL_S", 0)
+    monkeypatch.setattr("custom_components.chargeshare.ocpp_entry.PROFILE_WRITE_INTERVAL_S", 0)
 
 
 @pytest.fixture
@@ -99,3 +101,29 @@ async def connect_charger(
     for charge_point in connected:
         await charge_point.close()
     await settle(hass)
+
+
+@pytest.fixture
+async def modbus_charger(
+    socket_enabled: None, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[SimulatedModbusCharger]:
+    """A simulated Alfen Eve on 127.0.0.1; our driver retries at once when it goes away."""
+    monkeypatch.setattr(modbus_driver, "RETRY_FIRST_S", 0.05)
+    sim = SimulatedModbusCharger(shipped_profile("alfen_eve"))
+    await sim.start()
+    yield sim
+    await sim.stop()
+
+
+@pytest.fixture
+def modbus_entry(hass: HomeAssistant, modbus_charger: SimulatedModbusCharger) -> MockConfigEntry:
+    entry = modbus_entry_for(modbus_charger)
+    entry.add_to_hass(hass)
+    return entry
+
+
+@pytest.fixture
+async def setup_modbus(hass: HomeAssistant, modbus_entry: MockConfigEntry) -> MockConfigEntry:
+    assert await hass.config_entries.async_setup(modbus_entry.entry_id)
+    await hass.async_block_till_done()
+    return modbus_entry

@@ -6,16 +6,26 @@ import asyncio
 from collections.abc import Awaitable, Callable
 import socket
 
+from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr, entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.chargeshare.const import (
     CONF_CONNECTOR_TYPE,
     CONF_MAX_CURRENT,
     CONF_PHASES,
+    CONF_POLL_INTERVAL,
+    CONF_PROFILE,
     CONF_SKIP_SCHEMA_VALIDATION,
+    CONF_TRANSPORT,
+    CONF_UNIT_ID,
     DOMAIN,
+    TRANSPORT_MODBUS,
 )
+from custom_components.chargeshare.modbus.profile import Profile
+from custom_components.chargeshare.modbus.profile_loader import PROFILES_DIR, load_profile
+from sim.modbus import SimulatedModbusCharger
 from sim.ocpp_charge_point import SimulatedChargePoint
 
 CHARGER = {
@@ -26,6 +36,39 @@ CHARGER = {
 }
 
 ConnectCharger = Callable[..., Awaitable[SimulatedChargePoint]]
+MODBUS_POLL_S = 0.05
+
+
+def shipped_profile(key: str) -> Profile:
+    return load_profile(PROFILES_DIR / f"{key}.yaml")
+
+
+def modbus_entry_for(sim: SimulatedModbusCharger) -> MockConfigEntry:
+    """A Modbus entry as the config flow makes it, polling every 50 ms."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        title=f"{sim.profile.name} (127.0.0.1)",
+        unique_id=f"modbus_127.0.0.1_{sim.port}_{sim.unit_id}",
+        data={
+            CONF_TRANSPORT: TRANSPORT_MODBUS,
+            CONF_HOST: "127.0.0.1",
+            CONF_PORT: sim.port,
+            CONF_UNIT_ID: sim.unit_id,
+            CONF_PROFILE: sim.profile.key,
+        },
+        options={
+            CONF_MAX_CURRENT: 16,
+            CONF_PHASES: "3",
+            CONF_CONNECTOR_TYPE: "type2_socket",
+            CONF_POLL_INTERVAL: MODBUS_POLL_S,
+        },
+    )
+
+
+def modbus_entity_id(hass: HomeAssistant, platform: str, key: str, entry: MockConfigEntry) -> str:
+    found = er.async_get(hass).async_get_entity_id(platform, DOMAIN, f"modbus_{entry.entry_id}_{key}")
+    assert found, f"no {platform} entity {key} for {entry.title}"
+    return found
 
 
 def free_port() -> int:

@@ -30,9 +30,13 @@ def charger_input(charge_point_id: str = "CP9", **extra: Any) -> dict[str, Any]:
 
 
 async def start_user_flow(hass: HomeAssistant) -> dict[str, Any]:
+    """The menu, then the OCPP central system's form."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
+    assert result["type"] == FlowResultType.MENU
+    assert result["menu_options"] == ["ocpp", "modbus"]
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {"next_step_id": "ocpp"})
     assert result["type"] == FlowResultType.FORM
-    assert result["step_id"] == "user"
+    assert result["step_id"] == "ocpp"
     return result
 
 
@@ -44,7 +48,7 @@ async def test_a_central_system_and_its_first_charger(hass: HomeAssistant) -> No
     result = await hass.config_entries.flow.async_configure(result["flow_id"], charger_input(" CP9 ", password="pw"))
     assert result["type"] == FlowResultType.CREATE_ENTRY
     assert result["title"] == f"OCPP central system (port {port})"
-    assert result["data"] == server_input(port)
+    assert result["data"] == {"transport": "ocpp", **server_input(port)}
     assert result["options"] == {"chargers": {"CP9": {**CHARGER, CONF_PASSWORD: "pw"}}}
     await hass.async_block_till_done()
     entry = hass.config_entries.async_entries(DOMAIN)[0]
@@ -172,7 +176,7 @@ async def reconfigure(hass: HomeAssistant, entry: MockConfigEntry, user_input: d
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": "reconfigure", "entry_id": entry.entry_id}
     )
-    assert result["step_id"] == "reconfigure"
+    assert result["step_id"] == "reconfigure_ocpp"
     return await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
 
 

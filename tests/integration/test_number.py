@@ -84,7 +84,7 @@ async def test_quick_changes_wait_for_the_flash_wear_interval_and_only_the_newes
     connect_charger: ConnectCharger,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr("custom_components.chargeshare.runtime.PROFILE_WRITE_INTERVAL_S", 1.0)
+    monkeypatch.setattr("custom_components.chargeshare.ocpp_entry.PROFILE_WRITE_INTERVAL_S", 1.0)
     assert await hass.config_entries.async_reload(setup_integration.entry_id)
     charge_point = await connect_charger()
     for value in (10, 11, 12):
