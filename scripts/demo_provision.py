@@ -1,10 +1,14 @@
 """Prepare the demo's Home Assistant: sign in (onboarding on the first run) and configure ChargeShare.
 
 Called by scripts/demo while Home Assistant starts. The integration is set up through the same REST
-config flow the UI uses; an entry from an earlier run is kept, with its sessions, unless it listens
-elsewhere than asked now.
+config flow the UI uses; an entry from an earlier run is kept, with its sessions, unless its address (or
+a Modbus charger's profile) differs from what is asked now.
 
-    python scripts/demo_provision.py URL HASS_PID USERNAME PASSWORD_FILE OCPP_HOST OCPP_PORT CHARGER ENTRIES_FILE
+    python scripts/demo_provision.py URL HASS_PID USERNAME PASSWORD_FILE ENTRIES_FILE ocpp HOST PORT CHARGER_ID
+    python scripts/demo_provision.py URL HASS_PID USERNAME PASSWORD_FILE ENTRIES_FILE modbus HOST PORT PROFILE
+
+OCPP: the integration's server listens on HOST:PORT for the charger CHARGER_ID. Modbus: the integration
+polls the charger at HOST:PORT, which speaks as PROFILE says.
 """
 
 from __future__ import annotations
@@ -118,16 +122,39 @@ class HomeAssistant:
         self.wait_for("the start to finish", lambda: self.call("GET", "/api/config")[1]["state"] == "RUNNING", 600)
 
 
-def configure_chargeshare(hass: HomeAssistant, entries_file: Path, host: str, ocpp_port: int, charger: str) -> str:
-    """The id of the entry that serves `charger` on host:port, created through the config flow if need be."""
+def chargeshare_entries(entries_file: Path) -> list[dict[str, Any]]:
+    """ChargeShare's entries as saved by Home Assistant: its REST API leaves out their data and options."""
     entries = json.loads(entries_file.read_text())["data"]["entries"] if entries_file.exists() else []
-    ours = [e for e in entries if e["domain"] == "chargeshare" and charger in e["options"].get("chargers", {})]
-    if ours and (ours[0]["data"]["host"], ours[0]["data"]["port"]) == (host, ocpp_port):
+    return [entry for entry in entries if entry["domain"] == "chargeshare"]
+
+
+def create_entry(hass: HomeAssistant, what: str, menu_choice: str, answers: list[dict[str, Any]]) -> str:
+    """Go through ChargeShare's config flow: the menu, then one answer per form; the new entry's id."""
+    step = hass.call("POST", "/api/config/config_entries/flow", {"handler": "chargeshare"})[1]
+    for answer in ({"next_step_id": menu_choice}, *answers):
+        if step["type"] not in ("menu", "form") or step.get("errors"):
+            break
+        step = hass.call("POST", f"/api/config/config_entries/flow/{step['flow_id']}", answer)[1]
+    if step["type"] == "create_entry":
+        return str(step["result"]["entry_id"])
+    if step.get("errors"):
+        errors = ", ".join(code if field == "base" else f"{field}: {code}" for field, code in step["errors"].items())
+        problem = f"its {step['step_id']} step answered {errors}"
+    elif step["type"] == "abort":
+        problem = f"it stopped: {step['reason']}"
+    else:
+        problem = f"it answered {step}"
+    sys.exit(f"The config flow cannot set up ChargeShare for {what}: {problem}; see .demo/hass.log")
+
+
+def configure_ocpp(hass: HomeAssistant, entries: list[dict[str, Any]], host: str, port: int, charger: str) -> str:
+    """The id of the entry that serves `charger` on host:port, created through the config flow if need be."""
+    ours = [entry for entry in entries if charger in entry["options"].get("chargers", {})]
+    if ours and (ours[0]["data"]["host"], ours[0]["data"]["port"]) == (host, port):
         return str(ours[0]["entry_id"])
     for entry in ours:
         hass.call("DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}")
-    step = hass.call("POST", "/api/config/config_entries/flow", {"handler": "chargeshare"})[1]
-    server = {"host": host, "port": ocpp_port, "allow_unknown_chargers": True}
+    server = {"host": host, "port": port, "allow_unknown_chargers": True}
     first_charger = {
         "charge_point_id": charger,
         "max_current": 16,
@@ -135,21 +162,34 @@ def configure_chargeshare(hass: HomeAssistant, entries_file: Path, host: str, oc
         "connector_type": "type2_socket",
         "skip_schema_validation": False,
     }
-    for answer in (server, first_charger):
-        if step["type"] != "form" or step["errors"]:
-            sys.exit(f"The ChargeShare config flow went wrong: {step}")
-        step = hass.call("POST", f"/api/config/config_entries/flow/{step['flow_id']}", answer)[1]
-    if step["type"] != "create_entry":
-        sys.exit(f"The ChargeShare config flow went wrong: {step}")
-    return str(step["result"]["entry_id"])
+    return create_entry(hass, f"the OCPP charger {charger}", "ocpp", [server, first_charger])
+
+
+def configure_modbus(hass: HomeAssistant, entries: list[dict[str, Any]], host: str, port: int, profile: str) -> str:
+    """The id of the entry that polls the `profile` charger at host:port, created through the config flow if need be.
+
+    scripts/demo runs one simulator at a time, always on the same host: a Modbus entry for that host with
+    another port or profile is from an earlier run, and goes.
+    """
+    ours = [entry for entry in entries if entry["data"].get("transport") == "modbus" and entry["data"]["host"] == host]
+    for entry in ours:
+        if (entry["data"]["port"], entry["data"]["profile"]) == (port, profile):
+            return str(entry["entry_id"])
+    for entry in ours:
+        hass.call("DELETE", f"/api/config/config_entries/entry/{entry['entry_id']}")
+    # No unit id: the profile's, as the simulator uses. The settings form's defaults are what a user gets by
+    # pressing Submit, and suit every profile (the current is capped at the profile's maximum).
+    connection = {"host": host, "port": port, "profile": profile}
+    return create_entry(hass, f"the Modbus charger at {host}:{port} ({profile})", "modbus", [connection, {}])
 
 
 def main(argv: list[str]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)  # Ctrl-C: stop quietly, scripts/demo's trap cleans up
-    base, hass_pid, username, password_file, host, ocpp_port, charger, entries_file = argv
+    base, hass_pid, username, password_file, entries_file, transport, host, port, name = argv
+    configure = {"ocpp": configure_ocpp, "modbus": configure_modbus}[transport]
     hass = HomeAssistant(base, int(hass_pid))
     hass.onboard_or_sign_in(username, Path(password_file).read_text().strip())
-    entry_id = configure_chargeshare(hass, Path(entries_file), host, int(ocpp_port), charger)
+    entry_id = configure(hass, chargeshare_entries(Path(entries_file)), host, int(port), name)
 
     def loaded() -> bool:
         entries = hass.call("GET", "/api/config/config_entries/entry?domain=chargeshare")[1]
