@@ -20,7 +20,15 @@ from .services import async_setup_services
 from .storage import ChargerStore
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
-PLATFORMS = [Platform.BINARY_SENSOR, Platform.BUTTON, Platform.NUMBER, Platform.SENSOR, Platform.SWITCH]
+PLATFORMS = [
+    Platform.BINARY_SENSOR,
+    Platform.BUTTON,
+    Platform.NUMBER,
+    Platform.SELECT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+    Platform.TIME,
+]
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
@@ -38,6 +46,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: ChargeShareConfigEntry) 
         await async_setup_ocpp(hass, entry, runtime)
     entry.runtime_data = runtime
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    for control in runtime.controls.values():
+        control.start()
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     return True
 
@@ -46,16 +56,21 @@ async def _async_entry_updated(hass: HomeAssistant, entry: ChargeShareConfigEntr
     """Options apply at once; changed data (the connection itself) restart the entry."""
     if dict(entry.data) != dict(entry.runtime_data.config):
         hass.config_entries.async_schedule_reload(entry.entry_id)
-    elif transport(entry) == TRANSPORT_MODBUS:
+        return
+    if transport(entry) == TRANSPORT_MODBUS:
         await async_apply_modbus_options(hass, entry)
     else:
         await async_apply_ocpp_options(hass, entry)
+    for control in entry.runtime_data.controls.values():
+        control.apply_options(entry.options)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: ChargeShareConfigEntry) -> bool:
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
         runtime = entry.runtime_data
+        for control in runtime.controls.values():
+            control.stop()
         if transport(entry) == TRANSPORT_MODBUS:
             await async_unload_modbus(runtime)
         else:

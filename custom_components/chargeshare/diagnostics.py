@@ -1,4 +1,4 @@
-"""Diagnostics download: settings, each charger's live state and stored sessions, secrets redacted."""
+"""Diagnostics download: settings, each charger's live state, stored sessions and controller, secrets redacted."""
 
 from __future__ import annotations
 
@@ -21,7 +21,15 @@ async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: ChargeS
     for charger_id, coordinator in runtime.coordinators.items():
         state = asdict(coordinator.data)
         state["capabilities"] = str(coordinator.data.capabilities)
-        chargers[charger_id] = {"state": state, "stored": coordinator.charger.persisted()}
+        control = runtime.controls[charger_id]
+        chargers[charger_id] = {
+            "state": state,
+            "stored": coordinator.charger.persisted(),
+            "control": {
+                "settings": control.settings.to_dict(),
+                "decision": asdict(control.decision) if control.decision else None,
+            },
+        }
     return async_redact_data(
         {
             "data": dict(entry.data),

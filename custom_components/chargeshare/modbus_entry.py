@@ -17,6 +17,7 @@ from .const import (
     DEFAULT_POLL_INTERVAL,
     DOMAIN,
 )
+from .control_entry import ChargerControl
 from .coordinator import ChargerCoordinator
 from .modbus.charger import ModbusCharger, ModbusChargerSettings
 from .modbus.profile import Profile
@@ -39,9 +40,9 @@ async def async_setup_modbus(hass: HomeAssistant, entry: ConfigEntry, runtime: C
     except ValueError as err:
         raise stored_data_error(entry, charger_id, err) from err
     runtime.store.track(charger)
-    runtime.coordinators[charger_id] = ChargerCoordinator(
-        hass, entry, charger, unique_id=charger_id, device_name=entry.title
-    )
+    coordinator = ChargerCoordinator(hass, entry, charger, unique_id=charger_id, device_name=entry.title)
+    runtime.coordinators[charger_id] = coordinator
+    runtime.controls[charger_id] = ChargerControl(hass, coordinator, runtime.store, entry.options)
     await charger.async_start()
 
 

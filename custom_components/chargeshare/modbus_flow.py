@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, OptionsFlow
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.data_entry_flow import FlowResult
 from homeassistant.helpers.selector import (
@@ -32,6 +32,7 @@ from .const import (
     DEFAULT_POLL_INTERVAL,
     LOGGER,
 )
+from .control_flow import SiteOptionsFlow
 from .flow_schemas import charging_fields
 from .modbus.probe import ProbeError, detect, probe
 from .modbus.profile import Profile
@@ -97,15 +98,18 @@ async def check_connection(
     return profile, user_input.get(CONF_UNIT_ID, profile.unit_id), {}
 
 
-class ModbusOptionsFlow(OptionsFlow):
-    """A Modbus charger's limits, phases, connector and poll interval; they apply at once."""
+class ModbusOptionsFlow(SiteOptionsFlow):
+    """A Modbus charger's limits, phases, connector and poll interval, or the site's meters; they apply at once."""
 
     def __init__(self, entry: ConfigEntry) -> None:
         self._entry = entry
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> FlowResult:
+        return self.async_show_menu(step_id="init", menu_options=["settings", "site"])
+
+    async def async_step_settings(self, user_input: dict[str, Any] | None = None) -> FlowResult:
         if user_input is not None:
-            return self.async_create_entry(title="", data=user_input)
+            return self.async_create_entry(title="", data={**self._entry.options, **user_input})
         profiles = await self.hass.async_add_executor_job(load_usable_profiles)
         profile = profiles[self._entry.data[CONF_PROFILE]]
-        return self.async_show_form(step_id="init", data_schema=settings_schema(profile, dict(self._entry.options)))
+        return self.async_show_form(step_id="settings", data_schema=settings_schema(profile, dict(self._entry.options)))

@@ -1,20 +1,28 @@
-"""Numbers: each charger's current limit."""
+"""Numbers: each charger's current limit, and the controller's currents, thresholds and target energy."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.number import NumberDeviceClass, NumberEntity, NumberEntityDescription, NumberMode
-from homeassistant.const import UnitOfElectricCurrent
+from homeassistant.const import EntityCategory, UnitOfElectricCurrent, UnitOfEnergy, UnitOfPower
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
-from .charger import Capability
+from .charger import Capability, ChargerState
 from .const import MIN_CURRENT
+from .control_entity import ControlSettingEntity
+from .control_settings import ControlSettings
+from .coordinator import ChargerCoordinator
 from .entity import ChargeShareEntity, async_add_charger_entities
 from .runtime import ChargeShareConfigEntry
 
 PARALLEL_UPDATES = 1
+_MAX_THRESHOLD_W = 20000.0
+_MAX_TARGET_KWH = 200.0
 
 CURRENT_LIMIT = NumberEntityDescription(
     key="current_limit",
@@ -27,12 +35,77 @@ CURRENT_LIMIT = NumberEntityDescription(
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class ControlNumberDescription(NumberEntityDescription):
+    """A controller setting: `setting` names its ControlSettings field."""
+
+    setting: str
+    value_fn: Callable[[ControlSettings], float | None]
+    max_fn: Callable[[ChargerState], float] | None = None  # a maximum that depends on the charger
+
+
+def _current(key: str, setting: str) -> ControlNumberDescription:
+    return ControlNumberDescription(
+        key=key,
+        translation_key=key,
+        setting=setting,
+        value_fn=lambda settings: float(getattr(settings, setting)),
+        max_fn=lambda state: state.max_current_a,
+        device_class=NumberDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        native_min_value=MIN_CURRENT,
+        native_step=1,
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+    )
+
+
+def _threshold(key: str, setting: str) -> ControlNumberDescription:
+    return ControlNumberDescription(
+        key=key,
+        translation_key=key,
+        setting=setting,
+        value_fn=lambda settings: float(getattr(settings, setting)),
+        device_class=NumberDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        native_min_value=-_MAX_THRESHOLD_W,
+        native_max_value=_MAX_THRESHOLD_W,
+        native_step=50,
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+    )
+
+
+CONTROL_NUMBERS: tuple[ControlNumberDescription, ...] = (
+    _current("min_current", "min_current_a"),
+    _current("max_current", "max_current_a"),
+    _threshold("enable_threshold", "enable_threshold_w"),
+    _threshold("disable_threshold", "disable_threshold_w"),
+    ControlNumberDescription(
+        key="target_energy",
+        translation_key="target_energy",
+        setting="target_energy_kwh",
+        value_fn=lambda settings: settings.target_energy_kwh,
+        device_class=NumberDeviceClass.ENERGY,
+        native_unit_of_measurement=UnitOfEnergy.KILO_WATT_HOUR,
+        native_min_value=0,
+        native_max_value=_MAX_TARGET_KWH,
+        native_step=0.5,
+        mode=NumberMode.BOX,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
-    async_add_charger_entities(
-        hass, entry, async_add_entities, lambda coordinator: (CurrentLimitNumber(coordinator, CURRENT_LIMIT),)
-    )
+    def build(coordinator: ChargerCoordinator) -> list[Entity]:
+        return [
+            CurrentLimitNumber(coordinator, CURRENT_LIMIT),
+            *(ControlNumber(coordinator, description) for description in CONTROL_NUMBERS),
+        ]
+
+    async_add_charger_entities(hass, entry, async_add_entities, build)
 
 
 class CurrentLimitNumber(ChargeShareEntity, NumberEntity):
@@ -58,3 +131,22 @@ class CurrentLimitNumber(ChargeShareEntity, NumberEntity):
         charger = self.coordinator.charger
         await self.coordinator.async_command(lambda: charger.async_set_current(value))
         self.async_write_ha_state()
+
+
+class ControlNumber(ControlSettingEntity, NumberEntity):
+    entity_description: ControlNumberDescription
+
+    @property
+    def native_max_value(self) -> float:
+        max_fn = self.entity_description.max_fn
+        return max_fn(self.coordinator.data) if max_fn else super().native_max_value
+
+    @property
+    def native_value(self) -> float | None:
+        return self.entity_description.value_fn(self.control.settings)
+
+    def _shown(self) -> tuple[Any, ...]:
+        return (*super()._shown(), self.native_max_value)
+
+    async def async_set_native_value(self, value: float) -> None:
+        await self.control.async_change(**{self.entity_description.setting: value})

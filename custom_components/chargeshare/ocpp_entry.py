@@ -31,6 +31,7 @@ from .const import (
     DEFAULT_MAX_CURRENT,
     DOMAIN,
 )
+from .control_entry import ChargerControl
 from .coordinator import ChargerCoordinator
 from .ocpp.authorization import IdTagAuthorizer
 from .ocpp.charger import REMOTE_START_TAG, OcppCharger, OcppChargerSettings
@@ -77,6 +78,7 @@ async def async_apply_ocpp_options(hass: HomeAssistant, entry: ChargeShareConfig
     tags = _authorizer(entry)
     for charger_id in set(runtime.coordinators) - set(wanted):
         coordinator = runtime.coordinators.pop(charger_id)
+        runtime.controls.pop(charger_id).stop()
         await runtime.server.async_remove(charger_id)
         await coordinator.async_shutdown()
         runtime.store.forget(charger_id)
@@ -87,6 +89,7 @@ async def async_apply_ocpp_options(hass: HomeAssistant, entry: ChargeShareConfig
         coordinator = runtime.coordinators.get(charger_id)
         if coordinator is None:
             coordinator = _add_charger(hass, entry, runtime, settings)
+            runtime.controls[charger_id].start()
             runtime.discovered.discard(charger_id)
             async_dispatcher_send(hass, signal_charger_added(entry), coordinator)
             continue
@@ -141,6 +144,7 @@ def _add_charger(
         hass, entry, charger, unique_id=f"ocpp_{charge_point_id}", device_name=charge_point_id
     )
     runtime.coordinators[charge_point_id] = coordinator
+    runtime.controls[charge_point_id] = ChargerControl(hass, coordinator, runtime.store, entry.options)
     runtime.server.add(charger)
     return coordinator
 

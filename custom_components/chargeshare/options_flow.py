@@ -1,4 +1,4 @@
-"""Options: add, edit and remove chargers; manage the id tags (RFID cards) that may charge.
+"""Options: add, edit and remove chargers; manage the id tags (RFID cards) that may charge; the site's meters.
 
 Every change applies at once without restarting the server (see runtime.py).
 """
@@ -7,19 +7,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, OptionsFlow
+from homeassistant.config_entries import ConfigEntry
 from homeassistant.data_entry_flow import FlowResult
 from homeassistant.helpers.selector import SelectOptionDict, SelectSelector, SelectSelectorConfig, TextSelector
 import voluptuous as vol
 
 from .const import CONF_CHARGE_POINT_ID, CONF_CHARGERS, CONF_ID_TAG, CONF_ID_TAGS
+from .control_flow import SiteOptionsFlow
 from .flow_schemas import charger_schema, configured_charge_point_ids, validate_charge_point_id
 
 _NAME = "name"
 _MAX_ID_TAG_LENGTH = 20  # OCPP 1.6 idToken: CiString20
 
 
-class ChargeShareOptionsFlow(OptionsFlow):
+class ChargeShareOptionsFlow(SiteOptionsFlow):
     def __init__(self, entry: ConfigEntry) -> None:
         self._entry = entry
         self._charger_id: str | None = None
@@ -42,6 +43,7 @@ class ChargeShareOptionsFlow(OptionsFlow):
         menu.append("add_id_tag")
         if self._tags:
             menu.append("remove_id_tags")
+        menu.append("site")
         return self.async_show_menu(step_id="init", menu_options=menu)
 
     async def async_step_add_charger(self, user_input: dict[str, Any] | None = None) -> FlowResult:

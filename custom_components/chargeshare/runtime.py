@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from homeassistant.config_entries import ConfigEntry
 
 from .const import CONF_TRANSPORT, DOMAIN, TRANSPORT_OCPP
+from .control_entry import ChargerControl
 from .coordinator import ChargerCoordinator
 from .ocpp.server import OcppServer
 from .storage import ChargerStore
@@ -21,6 +22,7 @@ class ChargeShareRuntime:
     store: ChargerStore
     config: Mapping[str, Any]  # the entry data it was set up with: a change means a restart
     coordinators: dict[str, ChargerCoordinator] = field(default_factory=dict)
+    controls: dict[str, ChargerControl] = field(default_factory=dict)  # same keys as `coordinators`
     server: OcppServer | None = None
     discovered: set[str] = field(default_factory=set)  # OCPP charge point ids offered to the user this run
 

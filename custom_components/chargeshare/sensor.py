@@ -1,4 +1,4 @@
-"""Sensors: status, meter, session and identification of each charger."""
+"""Sensors: status, meter, session and identification of each charger, and its controller's decision."""
 
 from __future__ import annotations
 
@@ -26,6 +26,9 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
 from .charger import Capability, ChargerState, ChargerStatus, ConnectorStatus, Phases
+from .control.model import Decision
+from .control_entity import ControlEntity
+from .coordinator import ChargerCoordinator
 from .entity import ChargeShareEntity, async_add_charger_entities, supported
 from .runtime import ChargeShareConfigEntry
 
@@ -169,15 +172,50 @@ SENSORS: tuple[ChargeShareSensorDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class ControlSensorDescription(SensorEntityDescription):
+    """What the controller decided last; unknown in manual mode."""
+
+    value_fn: Callable[[Decision], StateType]
+
+
+CONTROL_SENSORS: tuple[ControlSensorDescription, ...] = (
+    ControlSensorDescription(
+        key="surplus",
+        translation_key="surplus",
+        device_class=SensorDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda decision: decision.surplus_w,
+    ),
+    ControlSensorDescription(
+        key="target_current",
+        translation_key="target_current",
+        device_class=SensorDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda decision: decision.current_a,
+    ),
+    ControlSensorDescription(
+        key="control_reason",
+        translation_key="control_reason",
+        value_fn=lambda decision: decision.reason,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
-    async_add_charger_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: (ChargeShareSensor(coordinator, d) for d in supported(coordinator, SENSORS)),
-    )
+    def build(coordinator: ChargerCoordinator) -> list[SensorEntity]:
+        return [
+            *(ChargeShareSensor(coordinator, d) for d in supported(coordinator, SENSORS)),
+            *(ControlSensor(coordinator, d) for d in CONTROL_SENSORS),
+        ]
+
+    async_add_charger_entities(hass, entry, async_add_entities, build)
 
 
 class ChargeShareSensor(ChargeShareEntity, SensorEntity):
@@ -186,3 +224,12 @@ class ChargeShareSensor(ChargeShareEntity, SensorEntity):
     @property
     def native_value(self) -> StateType | datetime:
         return self.entity_description.value_fn(self.coordinator.data)
+
+
+class ControlSensor(ControlEntity, SensorEntity):
+    entity_description: ControlSensorDescription
+
+    @property
+    def native_value(self) -> StateType:
+        decision = self.control.decision
+        return None if decision is None else self.entity_description.value_fn(decision)

@@ -1,4 +1,4 @@
-"""Persistence of the chargers' sessions and energy registers, one Home Assistant Store per entry."""
+"""Persistence of the chargers' sessions, energy registers and controller settings, one Store per entry."""
 
 from __future__ import annotations
 
@@ -25,13 +25,24 @@ class ChargerStore:
         self._store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, f"{DOMAIN}.{entry_id}")
         self._chargers: dict[str, Charger] = {}
         self._stored: dict[str, Any] = {}
+        self._control: dict[str, dict[str, Any]] = {}
         self._save_scheduled = False
 
     async def async_load(self) -> None:
-        self._stored = (await self._store.async_load() or {}).get("chargers", {})
+        data = await self._store.async_load() or {}
+        self._stored = data.get("chargers", {})
+        self._control = data.get("control", {})
 
     def stored(self, charger_id: str) -> dict[str, Any] | None:
         return self._stored.get(charger_id)
+
+    def control_settings(self, charger_id: str) -> dict[str, Any] | None:
+        """The charger's controller settings (control_settings.py), as last saved."""
+        return self._control.get(charger_id)
+
+    def save_control_settings(self, charger_id: str, settings: dict[str, Any]) -> None:
+        self._control[charger_id] = settings
+        self.schedule_save()
 
     def track(self, charger: Charger) -> None:
         self._chargers[charger.charger_id] = charger
@@ -39,6 +50,7 @@ class ChargerStore:
     def forget(self, charger_id: str) -> None:
         self._chargers.pop(charger_id, None)
         self._stored.pop(charger_id, None)
+        self._control.pop(charger_id, None)
         self.schedule_save()
 
     def schedule_save(self) -> None:
@@ -56,7 +68,7 @@ class ChargerStore:
         self._save_scheduled = False
         chargers = dict(self._stored)  # chargers not running now (for example removed from options) keep theirs
         chargers.update({charger_id: c.persisted() for charger_id, c in self._chargers.items()})
-        return {"chargers": chargers}
+        return {"chargers": chargers, "control": dict(self._control)}
 
 
 def stored_data_error(entry: ConfigEntry, charger_id: str, err: ValueError) -> ConfigEntryError:

@@ -225,11 +225,11 @@ async def options(hass: HomeAssistant, entry: MockConfigEntry, choice: str | Non
 
 async def test_the_options_menu_offers_what_applies(hass: HomeAssistant, setup_integration: MockConfigEntry) -> None:
     result = await options(hass, setup_integration)
-    assert result["menu_options"] == ["add_charger", "pick_charger", "remove_charger", "add_id_tag"]
+    assert result["menu_options"] == ["add_charger", "pick_charger", "remove_charger", "add_id_tag", "site"]
     hass.config_entries.async_update_entry(setup_integration, options={"chargers": {}, "id_tags": {"A": "Anna"}})
     await settle(hass)
     result = await options(hass, setup_integration)
-    assert result["menu_options"] == ["add_charger", "add_id_tag", "remove_id_tags"]
+    assert result["menu_options"] == ["add_charger", "add_id_tag", "remove_id_tags", "site"]
 
 
 async def test_options_add_a_charger(hass: HomeAssistant, setup_integration: MockConfigEntry) -> None:

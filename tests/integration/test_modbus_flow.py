@@ -134,7 +134,9 @@ async def test_a_broken_profile_file_is_left_out_and_logged(
 
 async def test_options_change_the_limits(hass: HomeAssistant, setup_modbus: MockConfigEntry) -> None:
     result = await hass.config_entries.options.async_init(setup_modbus.entry_id)
-    assert result["step_id"] == "init"
+    assert result["menu_options"] == ["settings", "site"]
+    result = await hass.config_entries.options.async_configure(result["flow_id"], {"next_step_id": "settings"})
+    assert result["step_id"] == "settings"
     result = await hass.config_entries.options.async_configure(result["flow_id"], {**SETTINGS, CONF_MAX_CURRENT: 20})
     assert result["type"] == FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()

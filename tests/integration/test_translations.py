@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from custom_components.chargeshare import binary_sensor, button, number, sensor, switch
+from custom_components.chargeshare import binary_sensor, button, number, select, sensor, switch, time
 from custom_components.chargeshare.coordinator import _ERRORS
 
 COMPONENT = Path(__file__).parents[2] / "custom_components" / "chargeshare"
@@ -42,11 +42,13 @@ def test_every_language_has_every_text_with_the_same_placeholders(language: str)
 
 def test_every_entity_has_a_translated_name() -> None:
     platforms = {
-        "sensor": sensor.SENSORS,
+        "sensor": (*sensor.SENSORS, *sensor.CONTROL_SENSORS),
         "switch": switch.SWITCHES,
         "button": button.BUTTONS,
-        "number": (number.CURRENT_LIMIT,),
+        "number": (number.CURRENT_LIMIT, *number.CONTROL_NUMBERS),
         "binary_sensor": (binary_sensor.ONLINE,),
+        "select": (select.CHARGING_MODE,),
+        "time": (time.DEPARTURE,),
     }
     for platform, descriptions in platforms.items():
         assert len({d.key for d in descriptions}) == len(descriptions), platform
