@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from custom_components.chargeshare.control.hysteresis import StartStop, pace
+from custom_components.chargeshare.control.hysteresis import StartStop, pace, stop_pace
 from custom_components.chargeshare.control.model import Settings
 
 from .drive import at
 
 MIN_W = 1380.0
-QUARTER_W = MIN_W / 4  # drives a delay at clock speed
+QUARTER_W = MIN_W / 4  # drives the start delay at clock speed
+CLOCK_DEFICIT_W = 0.3 * MIN_W  # drives the stop delay at clock speed (414 W)
 
 
 @pytest.mark.parametrize(
@@ -49,12 +50,27 @@ def test_start_waits_for_the_minimum_plus_threshold_and_a_dip_resets_it() -> Non
 
 
 @pytest.mark.parametrize(
+    ("deficit_w", "expected"),
+    [
+        (CLOCK_DEFICIT_W, 1.0),
+        (2 * CLOCK_DEFICIT_W, 4.0),  # twice the deficit: four times the pace
+        (MIN_W, 12.0 * 0.9259),  # (1380 / 414)^2
+        (10 * MIN_W, 12.0),  # at most 12
+        (CLOCK_DEFICIT_W / 2, 0.25),  # at least 1/4
+        (1.0, 0.25),
+    ],
+)
+def test_stop_pace_grows_with_the_square_of_the_deficit(deficit_w: float, expected: float) -> None:
+    assert stop_pace(deficit_w, MIN_W) == pytest.approx(expected, rel=1e-4)
+
+
+@pytest.mark.parametrize(
     ("available_w", "seconds_to_stop"),
     [
-        (0.0, 45),  # no surplus at all: the whole minimum is imported, stop four times as fast as evcc
-        (MIN_W - QUARTER_W, 180),  # a quarter short: evcc's 3 minutes
-        (MIN_W - 2 * QUARTER_W, 90),
-        (MIN_W - QUARTER_W / 2, 360),  # a little short: keep using the surplus there is, longer
+        (0.0, 20),  # no surplus at all: the whole minimum is imported, stop after 16 s where evcc takes 180
+        (MIN_W - 2 * CLOCK_DEFICIT_W, 45),
+        (MIN_W - CLOCK_DEFICIT_W, 180),  # 0.3 of the minimum short: evcc's 3 minutes
+        (MIN_W - 0.7 * CLOCK_DEFICIT_W, 370),  # a little short: keep using the surplus there is, longer
         (MIN_W - 1, 720),  # a few watts short: at most four times the delay
     ],
 )
@@ -67,11 +83,13 @@ def test_stop_delay_runs_at_the_pace_of_the_deficit(available_w: float, seconds_
 def test_stop_needs_the_deficit_above_the_threshold_and_recovery_resets_it() -> None:
     start_stop, settings = StartStop(), Settings(disable_threshold_w=300)
     assert start_stop.check_stop(at(0), MIN_W - 300, MIN_W, settings).reason == "1.1 kW surplus: holding the minimum"
-    assert not start_stop.check_stop(at(0), 0.0, MIN_W, settings).fire
-    assert start_stop.check_stop(at(20), 0.0, MIN_W, settings).reason == "1.4 kW short of the minimum: stopping in 25 s"
+    short_w = MIN_W - 2 * CLOCK_DEFICIT_W  # 828 W short: 4x pace, 45 s
+    assert not start_stop.check_stop(at(0), short_w, MIN_W, settings).fire
+    counting = start_stop.check_stop(at(20), short_w, MIN_W, settings)
+    assert counting.reason == "0.8 kW short of the minimum: stopping in 25 s"
     start_stop.surplus_suffices()
-    assert not start_stop.check_stop(at(30), 0.0, MIN_W, settings).fire
-    assert not start_stop.check_stop(at(60), 0.0, MIN_W, settings).fire
-    stopped = start_stop.check_stop(at(75), 0.0, MIN_W, settings)
+    assert not start_stop.check_stop(at(30), short_w, MIN_W, settings).fire
+    assert not start_stop.check_stop(at(60), short_w, MIN_W, settings).fire
+    stopped = start_stop.check_stop(at(75), short_w, MIN_W, settings)
     assert stopped.fire
-    assert stopped.reason == "stopped: 1.4 kW short of the minimum"
+    assert stopped.reason == "stopped: 0.8 kW short of the minimum"

@@ -84,9 +84,10 @@ def test_solar_follows_the_surplus_and_writes_no_faster_than_every_30_s() -> Non
 
 def test_solar_holds_the_minimum_while_the_stop_delay_runs_then_stops_at_once() -> None:
     car = plant(enabled=True, current_a=6.0)
-    decisions = car.run(0, every(5, 45))  # no surplus: 4x pace, 45 s
+    decisions = car.run(0, every(5, 20))  # no surplus: (1380 W / 414 W)^2 = 11x pace, 16 s
     assert all(d.enabled and d.current_a == 6.0 for d in decisions[:-1])
-    assert decisions[-2].reason == "1.4 kW short of the minimum: stopping in 5 s"
+    assert decisions[0].reason == "1.4 kW short of the minimum: stopping in 16 s"
+    assert decisions[-2].reason == "1.4 kW short of the minimum: stopping in 1 s"
     assert (decisions[-1].enabled, decisions[-1].write) == (False, True)
 
 
