@@ -18,8 +18,9 @@ from .control_site import SiteInputs
 
 MANUAL: Final = "manual"
 MODES: Final = (MANUAL, *(mode.value for mode in Mode))
-# Without a grid meter there is no surplus and no fuse headroom to follow; "off" needs neither.
-MODES_NEEDING_GRID: Final = frozenset(mode.value for mode in Mode if mode is not Mode.OFF)
+# Without a grid meter there is no surplus to follow. Fast and scheduled charge at the maximum and need none
+# (a fuse is only set together with the meters, and then the controller fails safe without them).
+MODES_NEEDING_GRID: Final = frozenset({Mode.SOLAR.value, Mode.MIN_SOLAR.value})
 _DEFAULTS = Settings()
 
 

@@ -268,12 +268,20 @@ async def test_a_refused_write_is_logged_once(
     assert "takes the controller's settings again" in caplog.text
 
 
-async def test_controlled_modes_need_a_grid_meter(hass: HomeAssistant, setup_modbus: MockConfigEntry) -> None:
+@pytest.mark.parametrize("mode", ["solar", "min_solar"])
+async def test_surplus_modes_need_a_grid_meter(hass: HomeAssistant, setup_modbus: MockConfigEntry, mode: str) -> None:
     with pytest.raises(ServiceValidationError) as err:
-        await select_mode(hass, setup_modbus, "solar")
+        await select_mode(hass, setup_modbus, mode)
     assert err.value.translation_key == "mode_needs_grid_meter"
-    await select_mode(hass, setup_modbus, "off")  # off needs no meter
-    assert state(hass, "select", "charging_mode", setup_modbus) == "off"
+    assert state(hass, "select", "charging_mode", setup_modbus) == "manual"
+
+
+@pytest.mark.parametrize("mode", ["off", "fast", "scheduled"])
+async def test_modes_without_surplus_need_no_meter(
+    hass: HomeAssistant, setup_modbus: MockConfigEntry, mode: str
+) -> None:
+    await select_mode(hass, setup_modbus, mode)
+    assert state(hass, "select", "charging_mode", setup_modbus) == mode
 
 
 async def test_an_offline_charger_is_not_controlled(
