@@ -2,8 +2,9 @@
 
 The controller (control/) is pure; this is its Home Assistant side. It runs on every change of the grid
 meter and at least every CONTROL_INTERVAL (a meter whose value does not change sends no state change on
-Home Assistant 2024.3, and delays in the controller must elapse without one). In `manual` mode nothing
-runs: the host's own current limit and charging-allowed switch decide.
+Home Assistant 2024.3, and delays in the controller must elapse without one). In `manual` mode the
+controller does not run: the host's own current limit and charging-allowed switch decide. The sharing
+rules (sharing_entry.py) are evaluated every cycle in every mode, with the surplus the controller saw.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from .charger import Capability, ChargerError, ChargerState, ChargerStatus, List
 from .const import DOMAIN, LOGGER, MIN_CURRENT
 from .control.controller import Controller
 from .control.model import ChargerLimits, ChargerReading, Decision
+from .control.sharing import guest_charging
 from .control_settings import MODES_NEEDING_GRID, ControlSettings
 from .control_site import SiteInputs, read_prices, read_site
 from .coordinator import ChargerCoordinator
+from .sharing_entry import ChargerSharing
 from .storage import ChargerStore
 
 CONTROL_INTERVAL: Final = timedelta(seconds=10)
@@ -43,6 +46,7 @@ class ChargerControl:
         self.settings = ControlSettings.from_dict(store.control_settings(self._charger_id))
         self.site = SiteInputs.from_options(options)
         self.decision: Decision | None = None
+        self.sharing = ChargerSharing(hass, store, self._charger_id, self._schedule)
         self._controller: Controller | None = None
         self._listeners = Listeners()
         self._stop_timer: Callable[[], None] | None = None
@@ -117,10 +121,26 @@ class ChargerControl:
 
     async def _async_cycle(self) -> None:
         state = self.coordinator.charger.state
-        if not self.settings.controlled or not state.online:
-            return
-        now = dt_util.utcnow()
+        surplus_w = None
+        if self.settings.controlled and state.online:
+            surplus_w = (await self._async_control(dt_util.utcnow(), state)).surplus_w
+        self._update_sharing(surplus_w)
+
+    def _update_sharing(self, surplus_w: float | None) -> None:
+        self.sharing.update(dt_util.utcnow(), surplus_w, self._no_surplus_why(), self.coordinator.charger.state)
+
+    def _no_surplus_why(self) -> str | None:
+        """Why this charger has no surplus to share on at all; None: it has, when the meter reports."""
+        if not self.settings.controlled:
+            return "the charging mode is manual"
+        if self.site.grid_power is None:
+            return "no grid power meter"
+        return None
+
+    async def _async_control(self, now: datetime, state: ChargerState) -> Decision:
         settings = self.settings.controller_settings(self.site, read_prices(self._hass, self.site), now)
+        if self.sharing.guest_session_active:
+            settings = guest_charging(self.sharing.rules).apply(settings)
         limits = charger_limits(state)
         if self._controller is None:
             self._controller = Controller(settings, limits)
@@ -133,6 +153,7 @@ class ChargerControl:
             self._listeners.notify()
         if decision.write:
             await self._async_apply(decision, state)
+        return decision
 
     async def _async_apply(self, decision: Decision, state: ChargerState) -> None:
         charger = self.coordinator.charger
@@ -174,6 +195,8 @@ class ChargerControl:
     def _schedule(self) -> None:
         if self.settings.controlled:
             self._hass.async_create_task(self.async_run())
+        else:  # no controller to run: the sharing rules need no surplus from it
+            self._update_sharing(None)
 
 
 def charger_limits(state: ChargerState) -> ChargerLimits:

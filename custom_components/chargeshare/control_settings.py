@@ -7,7 +7,7 @@ entities work as they always have. Every other mode hands enable, current and ph
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from datetime import datetime, time, timedelta
 from typing import Any, Final
 
@@ -15,6 +15,7 @@ from homeassistant.util import dt as dt_util
 
 from .control.model import Mode, PriceSlot, Settings
 from .control_site import SiteInputs
+from .stored_settings import restore_settings
 
 MANUAL: Final = "manual"
 MODES: Final = (MANUAL, *(mode.value for mode in Mode))
@@ -47,14 +48,8 @@ class ControlSettings:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> ControlSettings:
-        """The stored settings; a value that cannot be read (older or edited file) falls back to its default."""
-        settings = cls()
-        for key, value in (data or {}).items():
-            try:
-                settings = replace(settings, **{key: _parse(key, value)})
-            except (TypeError, ValueError):
-                continue
-        return settings
+        """The stored settings (see restore_settings)."""
+        return restore_settings(cls(), data, _parse)
 
     def controller_settings(self, site: SiteInputs, prices: tuple[PriceSlot, ...], now: datetime) -> Settings:
         """The controller's settings for a controlled mode, from ours and the site's."""

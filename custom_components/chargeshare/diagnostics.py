@@ -1,4 +1,4 @@
-"""Diagnostics download: settings, each charger's live state, stored sessions and controller, secrets redacted."""
+"""Diagnostics download: settings, each charger's live state, stored sessions, controller and sharing; redacted."""
 
 from __future__ import annotations
 
@@ -28,6 +28,11 @@ async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: ChargeS
             "control": {
                 "settings": control.settings.to_dict(),
                 "decision": asdict(control.decision) if control.decision else None,
+            },
+            "sharing": {
+                "settings": control.sharing.settings.to_dict(),
+                "availability": asdict(control.sharing.availability),
+                "guest_session_active": control.sharing.guest_session_active,
             },
         }
     return async_redact_data(

@@ -1,4 +1,4 @@
-"""Numbers: each charger's current limit, and the controller's currents, thresholds and target energy."""
+"""Numbers: each charger's current limit, the controller's currents, thresholds and target energy, and sharing's."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.number import NumberDeviceClass, NumberEntity, NumberEntityDescription, NumberMode
-from homeassistant.const import EntityCategory, UnitOfElectricCurrent, UnitOfEnergy, UnitOfPower
+from homeassistant.const import EntityCategory, UnitOfElectricCurrent, UnitOfEnergy, UnitOfPower, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
@@ -19,10 +19,12 @@ from .control_settings import ControlSettings
 from .coordinator import ChargerCoordinator
 from .entity import ChargeShareEntity, async_add_charger_entities
 from .runtime import ChargeShareConfigEntry
+from .sharing_entity import SharingEntity
 
 PARALLEL_UPDATES = 1
 _MAX_THRESHOLD_W = 20000.0
 _MAX_TARGET_KWH = 200.0
+_MAX_SURPLUS_MINUTES = 240.0
 
 CURRENT_LIMIT = NumberEntityDescription(
     key="current_limit",
@@ -96,6 +98,54 @@ CONTROL_NUMBERS: tuple[ControlNumberDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class SharingNumberDescription(NumberEntityDescription):
+    """A sharing setting: `setting` names its SharingSettings field."""
+
+    setting: str
+    max_fn: Callable[[ChargerState], float] | None = None
+
+
+SHARING_NUMBERS: tuple[SharingNumberDescription, ...] = (
+    SharingNumberDescription(  # 0: no surplus rule
+        key="sharing_min_surplus",
+        translation_key="sharing_min_surplus",
+        setting="min_surplus_w",
+        device_class=NumberDeviceClass.POWER,
+        native_unit_of_measurement=UnitOfPower.WATT,
+        native_min_value=0,
+        native_max_value=_MAX_THRESHOLD_W,
+        native_step=50,
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+    ),
+    SharingNumberDescription(
+        key="sharing_surplus_minutes",
+        translation_key="sharing_surplus_minutes",
+        setting="surplus_minutes",
+        device_class=NumberDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        native_min_value=0,
+        native_max_value=_MAX_SURPLUS_MINUTES,
+        native_step=1,
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+    ),
+    SharingNumberDescription(
+        key="guest_current",
+        translation_key="guest_current",
+        setting="guest_current_a",
+        max_fn=lambda state: state.max_current_a,
+        device_class=NumberDeviceClass.CURRENT,
+        native_unit_of_measurement=UnitOfElectricCurrent.AMPERE,
+        native_min_value=MIN_CURRENT,
+        native_step=1,
+        mode=NumberMode.BOX,
+        entity_category=EntityCategory.CONFIG,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
@@ -103,6 +153,7 @@ async def async_setup_entry(
         return [
             CurrentLimitNumber(coordinator, CURRENT_LIMIT),
             *(ControlNumber(coordinator, description) for description in CONTROL_NUMBERS),
+            *(SharingNumber(coordinator, description) for description in SHARING_NUMBERS),
         ]
 
     async_add_charger_entities(hass, entry, async_add_entities, build)
@@ -150,3 +201,22 @@ class ControlNumber(ControlSettingEntity, NumberEntity):
 
     async def async_set_native_value(self, value: float) -> None:
         await self.control.async_change(**{self.entity_description.setting: value})
+
+
+class SharingNumber(SharingEntity, NumberEntity):
+    entity_description: SharingNumberDescription
+
+    @property
+    def native_max_value(self) -> float:
+        max_fn = self.entity_description.max_fn
+        return max_fn(self.coordinator.data) if max_fn else super().native_max_value
+
+    @property
+    def native_value(self) -> float:
+        return float(getattr(self.sharing.settings, self.entity_description.setting))
+
+    def _shown(self) -> tuple[Any, ...]:
+        return (*super()._shown(), self.native_max_value)
+
+    async def async_set_native_value(self, value: float) -> None:
+        self.sharing.change(**{self.entity_description.setting: value})

@@ -1,27 +1,39 @@
-"""Selects: each charger's charging mode (manual, or one of the controller's)."""
+"""Selects: each charger's charging mode (manual, or one of the controller's) and how guests charge."""
 
 from __future__ import annotations
 
 from homeassistant.components.select import SelectEntity, SelectEntityDescription
+from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .control_entity import ControlSettingEntity
 from .control_settings import MODES
+from .coordinator import ChargerCoordinator
 from .entity import async_add_charger_entities
 from .runtime import ChargeShareConfigEntry
+from .sharing_entity import SharingEntity
+from .sharing_settings import GUEST_POWER_OPTIONS
 
 PARALLEL_UPDATES = 1
 
 CHARGING_MODE = SelectEntityDescription(key="charging_mode", translation_key="charging_mode", options=list(MODES))
+GUEST_CHARGING = SelectEntityDescription(
+    key="guest_charging",
+    translation_key="guest_charging",
+    options=GUEST_POWER_OPTIONS,
+    entity_category=EntityCategory.CONFIG,
+)
 
 
 async def async_setup_entry(
     hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
-    async_add_charger_entities(
-        hass, entry, async_add_entities, lambda coordinator: (ChargingModeSelect(coordinator, CHARGING_MODE),)
-    )
+    def build(coordinator: ChargerCoordinator) -> list[Entity]:
+        return [ChargingModeSelect(coordinator, CHARGING_MODE), GuestChargingSelect(coordinator, GUEST_CHARGING)]
+
+    async_add_charger_entities(hass, entry, async_add_entities, build)
 
 
 class ChargingModeSelect(ControlSettingEntity, SelectEntity):
@@ -33,3 +45,14 @@ class ChargingModeSelect(ControlSettingEntity, SelectEntity):
 
     async def async_select_option(self, option: str) -> None:
         await self.control.async_change(mode=option)
+
+
+class GuestChargingSelect(SharingEntity, SelectEntity):
+    """A guest's car charges at a fixed current, from surplus only, or at the minimum plus surplus."""
+
+    @property
+    def current_option(self) -> str:
+        return self.sharing.settings.guest_power
+
+    async def async_select_option(self, option: str) -> None:
+        self.sharing.change(guest_power=option)

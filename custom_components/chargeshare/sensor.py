@@ -1,4 +1,4 @@
-"""Sensors: status, meter, session and identification of each charger, and its controller's decision."""
+"""Sensors: status, meter, session and identification of each charger, its controller's decision, its sharing."""
 
 from __future__ import annotations
 
@@ -27,10 +27,12 @@ from homeassistant.util import dt as dt_util
 
 from .charger import Capability, ChargerState, ChargerStatus, ConnectorStatus, Phases
 from .control.model import Decision
+from .control.sharing import Availability
 from .control_entity import ControlEntity
 from .coordinator import ChargerCoordinator
 from .entity import ChargeShareEntity, async_add_charger_entities, supported
 from .runtime import ChargeShareConfigEntry
+from .sharing_entity import SharingEntity
 
 PARALLEL_UPDATES = 0
 # Unused phases read a few tenths of a volt; they are not part of the average.
@@ -206,6 +208,28 @@ CONTROL_SENSORS: tuple[ControlSensorDescription, ...] = (
 )
 
 
+@dataclass(frozen=True, kw_only=True)
+class SharingSensorDescription(SensorEntityDescription):
+    """Why the charger is or is not available for sharing, and until when."""
+
+    value_fn: Callable[[Availability], StateType | datetime]
+
+
+SHARING_SENSORS: tuple[SharingSensorDescription, ...] = (
+    SharingSensorDescription(
+        key="sharing_status",
+        translation_key="sharing_status",
+        value_fn=lambda availability: availability.reason,
+    ),
+    SharingSensorDescription(  # unknown: no change foreseen (always open, or the surplus decides)
+        key="sharing_next_change",
+        translation_key="sharing_next_change",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value_fn=lambda availability: availability.next_change,
+    ),
+)
+
+
 async def async_setup_entry(
     hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
@@ -213,6 +237,7 @@ async def async_setup_entry(
         return [
             *(ChargeShareSensor(coordinator, d) for d in supported(coordinator, SENSORS)),
             *(ControlSensor(coordinator, d) for d in CONTROL_SENSORS),
+            *(SharingSensor(coordinator, d) for d in SHARING_SENSORS),
         ]
 
     async_add_charger_entities(hass, entry, async_add_entities, build)
@@ -233,3 +258,11 @@ class ControlSensor(ControlEntity, SensorEntity):
     def native_value(self) -> StateType:
         decision = self.control.decision
         return None if decision is None else self.entity_description.value_fn(decision)
+
+
+class SharingSensor(SharingEntity, SensorEntity):
+    entity_description: SharingSensorDescription
+
+    @property
+    def native_value(self) -> StateType | datetime:
+        return self.entity_description.value_fn(self.sharing.availability)

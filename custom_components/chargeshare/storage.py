@@ -1,4 +1,4 @@
-"""Persistence of the chargers' sessions, energy registers and controller settings, one Store per entry."""
+"""Persistence of the chargers' sessions, energy registers, controller and sharing settings, one Store per entry."""
 
 from __future__ import annotations
 
@@ -26,12 +26,14 @@ class ChargerStore:
         self._chargers: dict[str, Charger] = {}
         self._stored: dict[str, Any] = {}
         self._control: dict[str, dict[str, Any]] = {}
+        self._sharing: dict[str, dict[str, Any]] = {}
         self._save_scheduled = False
 
     async def async_load(self) -> None:
         data = await self._store.async_load() or {}
         self._stored = data.get("chargers", {})
         self._control = data.get("control", {})
+        self._sharing = data.get("sharing", {})
 
     def stored(self, charger_id: str) -> dict[str, Any] | None:
         return self._stored.get(charger_id)
@@ -44,6 +46,14 @@ class ChargerStore:
         self._control[charger_id] = settings
         self.schedule_save()
 
+    def sharing_settings(self, charger_id: str) -> dict[str, Any] | None:
+        """The charger's sharing settings (sharing_settings.py), as last saved."""
+        return self._sharing.get(charger_id)
+
+    def save_sharing_settings(self, charger_id: str, settings: dict[str, Any]) -> None:
+        self._sharing[charger_id] = settings
+        self.schedule_save()
+
     def track(self, charger: Charger) -> None:
         self._chargers[charger.charger_id] = charger
 
@@ -51,6 +61,7 @@ class ChargerStore:
         self._chargers.pop(charger_id, None)
         self._stored.pop(charger_id, None)
         self._control.pop(charger_id, None)
+        self._sharing.pop(charger_id, None)
         self.schedule_save()
 
     def schedule_save(self) -> None:
@@ -68,7 +79,7 @@ class ChargerStore:
         self._save_scheduled = False
         chargers = dict(self._stored)  # chargers not running now (for example removed from options) keep theirs
         chargers.update({charger_id: c.persisted() for charger_id, c in self._chargers.items()})
-        return {"chargers": chargers, "control": dict(self._control)}
+        return {"chargers": chargers, "control": dict(self._control), "sharing": dict(self._sharing)}
 
 
 def stored_data_error(entry: ConfigEntry, charger_id: str, err: ValueError) -> ConfigEntryError:

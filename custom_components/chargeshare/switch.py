@@ -1,4 +1,4 @@
-"""Switches: whether charging is allowed, and whether the charger is in service."""
+"""Switches: whether charging is allowed, whether the charger is in service, and whether it is shared."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from typing import Any
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
 from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .charger import Capability, ChargerState
 from .coordinator import ChargerCoordinator
 from .entity import ChargeShareEntity, async_add_charger_entities, supported
 from .runtime import ChargeShareConfigEntry
+from .sharing_entity import SharingEntity
 
 PARALLEL_UPDATES = 1
 
@@ -43,16 +45,20 @@ SWITCHES: tuple[ChargeShareSwitchDescription, ...] = (
     ),
 )
 
+# Stored by us, default off: a new installation shares nothing until the host says so.
+SHARING = SwitchEntityDescription(key="sharing", translation_key="sharing")
+
 
 async def async_setup_entry(
     hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
-    async_add_charger_entities(
-        hass,
-        entry,
-        async_add_entities,
-        lambda coordinator: (ChargeShareSwitch(coordinator, d) for d in supported(coordinator, SWITCHES)),
-    )
+    def build(coordinator: ChargerCoordinator) -> list[Entity]:
+        return [
+            *(ChargeShareSwitch(coordinator, d) for d in supported(coordinator, SWITCHES)),
+            SharingSwitch(coordinator, SHARING),
+        ]
+
+    async_add_charger_entities(hass, entry, async_add_entities, build)
 
 
 class ChargeShareSwitch(ChargeShareEntity, SwitchEntity):
@@ -75,3 +81,17 @@ class ChargeShareSwitch(ChargeShareEntity, SwitchEntity):
     async def _async_set(self, on: bool) -> None:
         await self.coordinator.async_command(lambda: self.entity_description.set_fn(self.coordinator, on))
         self.async_write_ha_state()
+
+
+class SharingSwitch(SharingEntity, SwitchEntity):
+    """Whether the hub may offer this charger to guests; off never ends a guest session already running."""
+
+    @property
+    def is_on(self) -> bool:
+        return self.sharing.settings.enabled
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        self.sharing.change(enabled=True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        self.sharing.change(enabled=False)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 import socket
+from typing import Any
 
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
@@ -106,3 +108,31 @@ def profile_limits(charge_point: SimulatedChargePoint) -> list[tuple[str, float]
         for action, p in charge_point.received
         if action == "SetChargingProfile"
     ]
+
+
+def modbus_state(hass: HomeAssistant, platform: str, key: str, entry: MockConfigEntry) -> str:
+    return hass.states.get(modbus_entity_id(hass, platform, key, entry)).state
+
+
+async def modbus_call(
+    hass: HomeAssistant, platform: str, service: str, key: str, entry: MockConfigEntry, **data: object
+) -> None:
+    """Call `platform.service` on the Modbus charger's entity `key` and let its effects settle."""
+    entity = modbus_entity_id(hass, platform, key, entry)
+    await hass.services.async_call(platform, service, {"entity_id": entity, **data}, blocking=True)
+    await hass.async_block_till_done()
+
+
+async def restart_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+def jump_clock(clock: Any, delta: timedelta) -> None:
+    """Move a ticking frozen clock (`freeze_time(..., tick=True)`) on by `delta`; it keeps ticking from there.
+
+    Sockets and the simulated charger need a clock that runs; freezegun's ticking clock has no move_to.
+    """
+    clock.time_to_freeze += delta

@@ -107,9 +107,11 @@ async def test_fast_charges_at_the_maximum_and_off_stops(
     assert state(hass, "sensor", "control_reason", setup_modbus) == "unknown"
 
 
-def test_unreadable_stored_settings_fall_back_to_defaults() -> None:
+def test_unreadable_stored_settings_fall_back_to_defaults_and_say_so(caplog: pytest.LogCaptureFixture) -> None:
     stored = {"mode": "turbo", "min_current_a": "x", "max_current_a": 20, "departure": "7:3", "unknown": 1}
     assert ControlSettings.from_dict(stored) == ControlSettings(max_current_a=20)
+    assert "Stored setting mode='turbo' cannot be used" in caplog.text
+    assert "Stored setting min_current_a='x' cannot be used" in caplog.text
     settings = ControlSettings(mode="solar", target_energy_kwh=None, departure=time(7, 30))
     assert ControlSettings.from_dict(settings.to_dict()) == settings
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
-from custom_components.chargeshare import binary_sensor, button, number, select, sensor, switch, time
+from custom_components.chargeshare import binary_sensor, button, number, select, sensor, switch, text, time
 from custom_components.chargeshare.coordinator import _ERRORS
 
 COMPONENT = Path(__file__).parents[2] / "custom_components" / "chargeshare"
@@ -36,18 +36,19 @@ def test_every_language_has_every_text_with_the_same_placeholders(language: str)
     translated = dict(leaves(json.loads((COMPONENT / "translations" / f"{language}.json").read_text())))
     english = dict(leaves(ENGLISH))
     assert translated.keys() == english.keys()
-    for key, text in english.items():
-        assert set(re.findall(r"{(\w+)}", translated[key])) == set(re.findall(r"{(\w+)}", text)), key
+    for key, english_text in english.items():
+        assert set(re.findall(r"{(\w+)}", translated[key])) == set(re.findall(r"{(\w+)}", english_text)), key
 
 
 def test_every_entity_has_a_translated_name() -> None:
     platforms = {
-        "sensor": (*sensor.SENSORS, *sensor.CONTROL_SENSORS),
-        "switch": switch.SWITCHES,
+        "sensor": (*sensor.SENSORS, *sensor.CONTROL_SENSORS, *sensor.SHARING_SENSORS),
+        "switch": (*switch.SWITCHES, switch.SHARING),
         "button": button.BUTTONS,
-        "number": (number.CURRENT_LIMIT, *number.CONTROL_NUMBERS),
-        "binary_sensor": (binary_sensor.ONLINE,),
-        "select": (select.CHARGING_MODE,),
+        "number": (number.CURRENT_LIMIT, *number.CONTROL_NUMBERS, *number.SHARING_NUMBERS),
+        "binary_sensor": (binary_sensor.ONLINE, *binary_sensor.SHARING_BINARY_SENSORS),
+        "select": (select.CHARGING_MODE, select.GUEST_CHARGING),
+        "text": (text.SHARING_WINDOWS,),
         "time": (time.DEPARTURE,),
     }
     for platform, descriptions in platforms.items():

@@ -33,6 +33,9 @@ from .sharing_windows import SharingWindow, Weekday, period_at
 # IEC 61851: the lowest current a charger may offer a car.
 MIN_GUEST_CURRENT_A = 6.0
 
+# The reason while a surplus rule has no reading: the caller may add why there is none.
+NO_SURPLUS_READING = "no surplus reading"
+
 
 class GuestPower(enum.StrEnum):
     FIXED = "fixed"  # a fixed current, whatever the sun does
@@ -185,7 +188,7 @@ class SharingEvaluator:
             return Availability(True, f"shared{until}", period.end)
         threshold = f"{gate.rule.min_surplus_w / 1000:.1f} kW"
         if surplus_w is None:
-            return Availability(False, "no surplus reading")
+            return Availability(False, NO_SURPLUS_READING)
         if not gate.open:
             return Availability(False, f"waiting for {threshold} surplus for {gate.rule.for_minutes:g} min")
         if gate.flip_pending_since is None:
