@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from homeassistant.util import dt as dt_util
 
-from .control.model import Mode, PriceSlot, Settings
+from .control.model import Mode, PhasePolicy, PriceSlot, Settings
 from .control_site import SiteInputs
 from .stored_settings import restore_settings
 
@@ -21,6 +21,7 @@ MANUAL: Final = "manual"
 MODES: Final = (MANUAL, *(mode.value for mode in Mode))
 # Without a grid meter there is no surplus to follow. Fast and scheduled charge at the maximum and need none
 # (a fuse is only set together with the meters, and then the controller fails safe without them).
+PHASE_POLICIES: Final = [policy.value for policy in PhasePolicy]
 MODES_NEEDING_GRID: Final = frozenset({Mode.SOLAR.value, Mode.MIN_SOLAR.value})
 _DEFAULTS = Settings()
 
@@ -36,6 +37,7 @@ class ControlSettings:
     disable_threshold_w: float = _DEFAULTS.disable_threshold_w
     target_energy_kwh: float | None = None
     departure: time | None = None  # local time of day
+    phases: str = _DEFAULTS.phases.value  # where the charger can switch: auto, or always 1 or 3
 
     @property
     def controlled(self) -> bool:
@@ -55,6 +57,7 @@ class ControlSettings:
         """The controller's settings for a controlled mode, from ours and the site's."""
         return Settings(
             mode=Mode(self.mode),
+            phases=PhasePolicy(self.phases),
             min_current_a=self.min_current_a,
             max_current_a=self.max_current_a,
             enable_threshold_w=self.enable_threshold_w,
@@ -84,6 +87,8 @@ def _parse(key: str, value: Any) -> Any:
         if value not in MODES:
             raise ValueError(value)
         return value
+    if key == "phases":
+        return PhasePolicy(value).value
     if key == "departure":
         return None if value is None else time.fromisoformat(value)
     if key == "target_energy_kwh" and value is None:

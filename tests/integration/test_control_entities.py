@@ -11,6 +11,7 @@ from homeassistant.exceptions import ServiceValidationError
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.chargeshare.control.model import PhasePolicy
 from custom_components.chargeshare.control_settings import ControlSettings, next_departure
 from custom_components.chargeshare.control_site import SiteInputs
 from custom_components.chargeshare.diagnostics import async_get_config_entry_diagnostics
@@ -107,8 +108,21 @@ async def test_fast_charges_at_the_maximum_and_off_stops(
     assert state(hass, "sensor", "control_reason", setup_modbus) == "unknown"
 
 
+async def test_a_charger_that_switches_phases_gets_a_phases_setting(
+    hass: HomeAssistant, setup_modbus: MockConfigEntry
+) -> None:
+    assert state(hass, "select", "phases", setup_modbus) == "auto"  # the Alfen Eve switches 1p/3p
+    await call(hass, "select", "select_option", "charging_mode", setup_modbus, option="fast")
+    await call(hass, "select", "select_option", "phases", setup_modbus, option="1")
+    control = setup_modbus.runtime_data.controls[f"modbus_{setup_modbus.entry_id}"]
+    settings = control.settings.controller_settings(SiteInputs(), (), datetime(2026, 6, 1, tzinfo=UTC))
+    assert settings.phases is PhasePolicy.ONE
+    await restart(hass, setup_modbus)
+    assert state(hass, "select", "phases", setup_modbus) == "1"
+
+
 def test_unreadable_stored_settings_fall_back_to_defaults_and_say_so(caplog: pytest.LogCaptureFixture) -> None:
-    stored = {"mode": "turbo", "min_current_a": "x", "max_current_a": 20, "departure": "7:3", "unknown": 1}
+    stored = {"mode": "turbo", "min_current_a": "x", "max_current_a": 20, "departure": "7:3", "phases": "2", "x": 1}
     assert ControlSettings.from_dict(stored) == ControlSettings(max_current_a=20)
     assert "Stored setting mode='turbo' cannot be used" in caplog.text
     assert "Stored setting min_current_a='x' cannot be used" in caplog.text
