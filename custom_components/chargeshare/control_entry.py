@@ -22,7 +22,7 @@ from homeassistant.util import dt as dt_util
 from .charger import Capability, ChargerError, ChargerState, ChargerStatus, Listeners
 from .const import DOMAIN, LOGGER, MIN_CURRENT
 from .control.controller import Controller
-from .control.model import ChargerLimits, ChargerReading, Decision
+from .control.model import ChargerLimits, ChargerReading, Decision, Mode
 from .control.sharing import guest_charging
 from .control_settings import MODES_NEEDING_GRID, ControlSettings
 from .control_site import SiteInputs, read_prices, read_site
@@ -138,7 +138,10 @@ class ChargerControl:
         return None
 
     async def _async_control(self, now: datetime, state: ChargerState) -> Decision:
-        settings = self.settings.controller_settings(self.site, read_prices(self._hass, self.site), now)
+        # Only scheduled mode plans with prices; the cycle runs on every grid meter change, so the (often long)
+        # forecast attributes are not parsed for the other modes.
+        prices = read_prices(self._hass, self.site) if self.settings.mode == Mode.SCHEDULED else ()
+        settings = self.settings.controller_settings(self.site, prices, now)
         if self.sharing.guest_session_active:
             settings = guest_charging(self.sharing.rules).apply(settings)
         limits = charger_limits(state)

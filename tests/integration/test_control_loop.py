@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from homeassistant.core import HomeAssistant
@@ -297,3 +297,21 @@ async def test_an_offline_charger_is_not_controlled(
     await select_mode(hass, setup_modbus, "fast")  # settings can change while the charger is away
     assert recording == []
     assert state(hass, "select", "charging_mode", setup_modbus) == "fast"
+
+
+@pytest.mark.parametrize(("mode", "slots"), [("scheduled", 1), ("solar", 0)])
+async def test_only_scheduled_mode_plans_with_the_price_forecast(
+    hass: HomeAssistant,
+    setup_modbus: MockConfigEntry,
+    recording: list[RecordingController],
+    mode: str,
+    slots: int,
+) -> None:
+    start = datetime(2026, 6, 1, 1, tzinfo=UTC)
+    forecast = {"raw_today": [{"start": start, "end": start + timedelta(hours=1), "value": 0.12}]}
+    hass.states.async_set("sensor.price", "0.31", forecast)
+    hass.states.async_set(GRID, "0", {"unit_of_measurement": "W"})
+    await with_site(hass, setup_modbus, price="sensor.price")
+    await online(hass, setup_modbus)
+    await select_mode(hass, setup_modbus, mode)
+    assert len(recording[-1].settings.prices) == slots
