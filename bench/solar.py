@@ -29,6 +29,7 @@ import multiprocessing
 import os
 from pathlib import Path
 import platform
+import tempfile
 import time
 
 from bench.solar_baselines import ChargeNow, InstantOracle
@@ -42,7 +43,8 @@ from custom_components.chargeshare.control.model import ChargerLimits, Mode, Pha
 
 FUSE_A = 25.0
 QUICK_DAYS = 3
-DEFAULT_PLOT = Path("/tmp/chargeshare-bench/solar-cloudy-day.png")  # noqa: S108  (a file to look at, not a secret)
+# The system's temporary folder: a file to look at, nothing the repository keeps.
+DEFAULT_PLOT = Path(tempfile.gettempdir()) / "chargeshare-bench" / "solar-cloudy-day.png"
 NORMAL_CAR = Car(start_delay_s=15.0, lag_s=8.0)
 LAGGING_CAR = Car(start_delay_s=40.0, lag_s=30.0)
 ONE_PHASE = ChargerLimits(resolution_a=0.1, max_phases=1)
