@@ -8,7 +8,8 @@ charger, car and meter (bench/solar_sim.py); the metrics are solar.md §5.3's (b
 Controllers, all behind the `update(now, site, charger) -> Decision` shape of ours:
 - ours: custom_components.chargeshare.control.controller.Controller in solar mode, 25 A fuse given;
 - evcc-style: evcc's solar mode re-expressed from its published algorithm (bench/solar_evcc.py);
-- instant oracle: the surplus, clamped to the charger's power range, at every instant, on an ideal plant;
+- instant oracle: the surplus, clamped to the charger's power range, at every instant, on an ideal plant
+  with fine current steps; and the same on the charger's own steps (what no import-free controller can beat);
 - charge now: the maximum current whenever plugged in.
 
     ./scripts/setup bench
@@ -37,7 +38,7 @@ from bench.solar_data import LOCAL_TIME, SOURCES, load_site_series
 from bench.solar_evcc import EvccStyle
 from bench.solar_metrics import Metrics
 from bench.solar_plot import plot_day
-from bench.solar_report import CHARGE_NOW, EVCC_STYLE, ORACLE, OURS, scenario_table
+from bench.solar_report import CHARGE_NOW, EVCC_STYLE, ORACLE, ORACLE_CHARGER_STEPS, OURS, scenario_table
 from bench.solar_sim import Car, ChargeController, Plant, SiteSeries, Trace, simulate
 from custom_components.chargeshare.control.model import ChargerLimits, Mode, PhasePolicy, Settings
 
@@ -52,9 +53,10 @@ THREE_PHASE = ChargerLimits(resolution_a=1.0, max_phases=3)
 SWITCHING = ChargerLimits(resolution_a=1.0, max_phases=3, phase_switching=True)
 HOME_OFFICE = (time_of_day(8, 0), time_of_day(18, 0))
 COMMUTER = (time_of_day(17, 30), time_of_day(7, 30))
-# The oracle's plant: what it decides is what the car draws, in fine steps, within the 1-minute data's hold.
+# The oracles' plant: what they decide is what the car draws, within the 1-minute data's hold.
 IDEAL_CAR = Car(start_delay_s=0.0, lag_s=0.0)
 IDEAL_STEP_S = 10
+FINE_STEP_A = 0.001
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,11 +67,17 @@ class Scenario:
     car: Car = NORMAL_CAR
     meter_period_s: int = 1
 
-    def plant(self, controller: str) -> Plant:
+    def charger(self, controller: str) -> ChargerLimits:
+        """The charger `controller` drives: the fine-step oracle's takes any current."""
         if controller == ORACLE:
-            ideal_limits = replace(self.limits, resolution_a=0.001)
-            return Plant(ideal_limits, IDEAL_CAR, IDEAL_STEP_S, step_s=IDEAL_STEP_S, phase_switch_pause_s=0.0)
-        return Plant(self.limits, self.car, self.meter_period_s, fuse_a=FUSE_A)
+            return replace(self.limits, resolution_a=FINE_STEP_A)
+        return self.limits
+
+    def plant(self, controller: str) -> Plant:
+        limits = self.charger(controller)
+        if controller in {ORACLE, ORACLE_CHARGER_STEPS}:
+            return Plant(limits, IDEAL_CAR, IDEAL_STEP_S, step_s=IDEAL_STEP_S, phase_switch_pause_s=0.0)
+        return Plant(limits, self.car, self.meter_period_s, fuse_a=FUSE_A)
 
 
 SCENARIOS = (
@@ -100,6 +108,7 @@ def _ours(limits: ChargerLimits) -> ChargeController:
 
 CONTROLLERS: dict[str, Callable[[ChargerLimits], ChargeController]] = {
     ORACLE: InstantOracle,
+    ORACLE_CHARGER_STEPS: InstantOracle,
     EVCC_STYLE: EvccStyle,
     OURS: _ours,
     CHARGE_NOW: ChargeNow,
@@ -116,7 +125,7 @@ def _init_worker(series: SiteSeries) -> None:
 def _run(scenario: Scenario, controller: str, days: int) -> Metrics:
     assert _series is not None
     windows = plug_windows(_series, scenario.plugged, days)
-    return simulate(_series, windows, scenario.plant(controller), CONTROLLERS[controller](scenario.limits))
+    return simulate(_series, windows, scenario.plant(controller), CONTROLLERS[controller](scenario.charger(controller)))
 
 
 def plug_windows(series: SiteSeries, plugged: tuple[time_of_day, time_of_day], days: int) -> list[tuple[int, int]]:
@@ -199,7 +208,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     day = cloudiest_window(series, windows)
     traces = {name: Trace(every_s=IDEAL_STEP_S) for name in plotted}
     for name, trace in traces.items():
-        controller = CONTROLLERS[name](PLOT_SCENARIO.limits)
+        controller = CONTROLLERS[name](PLOT_SCENARIO.charger(name))
         simulate(series, [day], PLOT_SCENARIO.plant(name), controller, trace)
     day_label = (series.start + timedelta(seconds=day[0])).astimezone(LOCAL_TIME).date()
     plot_day(args.plot, f"{PLOT_SCENARIO.title}: {day_label}", series.start, LOCAL_TIME, traces)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 import math
 
@@ -182,3 +183,17 @@ def test_metrics_split_the_car_energy_into_surplus_and_import() -> None:
     assert (metrics.surplus_wh, metrics.ev_wh, metrics.solar_ev_wh) == (4000.0, 4000.0, 3500.0)
     assert (metrics.ev_import_wh, metrics.wasted_wh, metrics.grid_import_wh) == (500.0, 500.0, 500.0)
     assert metrics.surplus_used == metrics.solar_share == 3500.0 / 4000.0
+
+
+def test_the_oracle_in_whole_amps_uses_less_surplus_than_in_fine_steps_and_still_imports_nothing() -> None:
+    site = series(VARYING_PV)
+
+    def run(resolution_a: float) -> Metrics:
+        limits = replace(THREE_PHASE, resolution_a=resolution_a)
+        plant = Plant(limits, INSTANT_CAR, meter_period_s=10, step_s=10, phase_switch_pause_s=0.0)
+        return simulate(site, whole(site), plant, InstantOracle(limits))
+
+    fine, whole_amps = run(0.001), run(1.0)
+
+    assert whole_amps.surplus_used < fine.surplus_used
+    assert whole_amps.ev_import_wh == pytest.approx(0.0, abs=1e-6)
