@@ -1,0 +1,1 @@
+"""The hub's HTTP side: the JSON API, its OpenAPI document, authentication."""

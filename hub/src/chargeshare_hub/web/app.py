@@ -1,0 +1,45 @@
+"""The hub's aiohttp application: services, middlewares, the API's routes and its OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from .. import __version__
+from ..accounts.principal import Principal
+from ..accounts.routes import routes as account_routes
+from ..accounts.service import Accounts
+from ..config import HubConfig
+from ..db.engine import Database
+from .api import Operation, Routes, install, openapi_document
+from .context import HUB, Hub
+from .errors import error_middleware
+
+OPERATIONS: web.AppKey[list[Operation]] = web.AppKey("operations")
+meta_routes = Routes("meta")
+
+
+@meta_routes.operation("GET", "/api/v1/openapi.json", summary="This document", scope=None)
+async def openapi_json(request: web.Request, _principal: Principal | None, _body: Any) -> web.Response:
+    return web.json_response(openapi(request.app))
+
+
+@meta_routes.operation("GET", "/healthz", summary="Whether the hub is up", scope=None)
+async def health(request: web.Request, _principal: Principal | None, _body: Any) -> web.Response:
+    return web.json_response({"status": "ok", "version": __version__})
+
+
+ROUTES: tuple[Routes, ...] = (meta_routes, account_routes)
+
+
+def create_app(config: HubConfig, db: Database) -> web.Application:
+    app = web.Application(middlewares=[error_middleware], client_max_size=config.photo_max_bytes + 64_000)
+    app[HUB] = Hub(config=config, db=db, accounts=Accounts(db, config))
+    app[OPERATIONS] = install(app, ROUTES)
+    return app
+
+
+def openapi(app: web.Application) -> dict[str, Any]:
+    operations: list[Operation] = app[OPERATIONS]
+    return openapi_document(operations, title="ChargeShare hub", version=__version__)

@@ -1,0 +1,82 @@
+"""The hub is a service of its own: its tests run without a Home Assistant instance.
+
+Every test that takes `db` runs once per backend: SQLite always, PostgreSQL when `HUB_TEST_POSTGRES_URL` names
+a database the tests may wipe (`.ci/run` creates one on the CI machine's server).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from chargeshare_hub.config import HubConfig
+from chargeshare_hub.db.engine import Database
+from chargeshare_hub.db.migrate import migrate
+from chargeshare_hub.web.app import create_app
+
+POSTGRES_URL = os.environ.get("HUB_TEST_POSTGRES_URL", "")
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgresql)] if POSTGRES_URL else ["sqlite"]
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations() -> None:
+    """Overrides the suite-wide fixture, which starts Home Assistant for every test."""
+
+
+@pytest.fixture(autouse=True)
+def _sockets(socket_enabled: None) -> None:
+    """The hub talks to PostgreSQL and serves HTTP on 127.0.0.1."""
+
+
+@pytest.fixture(params=BACKENDS)
+def hub_config(request: pytest.FixtureRequest, tmp_path: Path) -> HubConfig:
+    database = "" if request.param == "sqlite" else POSTGRES_URL
+    return HubConfig(data_dir=tmp_path / "hub", database=database, secret_key="test-secret", secure_cookies=False)
+
+
+@pytest.fixture
+async def empty_db(hub_config: HubConfig) -> AsyncIterator[Database]:
+    """A database with no tables at all."""
+    if not hub_config.is_sqlite:
+        engine = create_async_engine(hub_config.database_url)
+        async with engine.begin() as connection:
+            await connection.execute(text("DROP SCHEMA public CASCADE"))
+            await connection.execute(text("CREATE SCHEMA public"))
+        await engine.dispose()
+    database = Database.from_config(hub_config)
+    yield database
+    await database.close()
+
+
+@pytest.fixture
+async def db(empty_db: Database) -> Database:
+    """A database at the newest schema."""
+    await migrate(empty_db)
+    return empty_db
+
+
+@pytest.fixture
+async def client(hub_config: HubConfig, db: Database, aiohttp_client: Any) -> Any:
+    """The hub's API on 127.0.0.1, on a migrated database."""
+    return await aiohttp_client(create_app(hub_config, db))
+
+
+async def register(client: Any, email: str, *, host: bool = False, password: str = "correct horse battery") -> Any:
+    response = await client.post(
+        "/api/v1/accounts",
+        json={"email": email, "password": password, "name": email.split("@", maxsplit=1)[0], "host": host},
+    )
+    assert response.status == 201, await response.text()
+    return await response.json()
+
+
+async def sign_in(client: Any, email: str, password: str = "correct horse battery") -> Any:
+    response = await client.post("/api/v1/session", json={"email": email, "password": password})
+    assert response.status == 200, await response.text()
+    return response
