@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from ..accounts import tables as accounts_tables
+from ..listings import tables as listings_tables
 from .base import Base
 
 metadata = Base.metadata
 
-__all__ = ["accounts_tables", "metadata"]
+__all__ = ["accounts_tables", "listings_tables", "metadata"]

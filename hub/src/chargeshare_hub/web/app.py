@@ -12,6 +12,8 @@ from ..accounts.routes import routes as account_routes
 from ..accounts.service import Accounts
 from ..config import HubConfig
 from ..db.engine import Database
+from ..listings.routes import routes as listing_routes
+from ..listings.service import Listings
 from .api import Operation, Routes, install, openapi_document
 from .context import HUB, Hub
 from .errors import error_middleware
@@ -30,12 +32,12 @@ async def health(request: web.Request, _principal: Principal | None, _body: Any)
     return web.json_response({"status": "ok", "version": __version__})
 
 
-ROUTES: tuple[Routes, ...] = (meta_routes, account_routes)
+ROUTES: tuple[Routes, ...] = (meta_routes, account_routes, listing_routes)
 
 
 def create_app(config: HubConfig, db: Database) -> web.Application:
     app = web.Application(middlewares=[error_middleware], client_max_size=config.photo_max_bytes + 64_000)
-    app[HUB] = Hub(config=config, db=db, accounts=Accounts(db, config))
+    app[HUB] = Hub(config=config, db=db, accounts=Accounts(db, config), listings=Listings(db, config))
     app[OPERATIONS] = install(app, ROUTES)
     return app
 

@@ -9,6 +9,7 @@ from aiohttp import web
 from ..accounts.service import Accounts
 from ..config import HubConfig
 from ..db.engine import Database
+from ..listings.service import Listings
 
 
 @dataclass(frozen=True, slots=True)
@@ -16,6 +17,7 @@ class Hub:
     config: HubConfig
     db: Database
     accounts: Accounts
+    listings: Listings
 
 
 HUB = web.AppKey("hub", Hub)

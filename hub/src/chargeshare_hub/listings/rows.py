@@ -1,0 +1,154 @@
+"""Between a checked listing and its rows: writing them (all at once, replacing the old) and reading them back."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ..accounts.tables import User
+from ..web.errors import bad_request
+from .ocpi_json import LoadedListing
+from .tables import Connector, Evse, ExceptionalPeriod, Location, LocationInvite, Photo, RegularHours
+from .validation import ValidListing
+
+_OPTIONAL_TEXTS = ("name", "postal_code", "state", "parking_type", "access_instructions", "house_rules")
+
+
+async def invited_user_ids(session: AsyncSession, invitees: Sequence[str | int]) -> list[int]:
+    """The accounts named by email address or account id; an unknown one is refused by its position."""
+    ids: list[int] = []
+    for index, invitee in enumerate(invitees):
+        text = str(invitee).strip()
+        condition = User.id == int(text) if text.isdigit() else User.email == text.lower()
+        user_id = await session.scalar(select(User.id).where(condition))
+        if user_id is None:
+            raise bad_request("unknown_account", f"No account {text!r} to invite.", f"publish_allowed_to[{index}]")
+        if user_id not in ids:
+            ids.append(user_id)
+    return ids
+
+
+async def write_listing(
+    session: AsyncSession, location: Location, listing: ValidListing, invitee_ids: list[int], now: datetime
+) -> None:
+    """Sets the location's fields and replaces its EVSEs, connectors, invitations and hours (photos stay)."""
+    fields = listing.fields
+    location.publish = fields.get("publish", False)
+    for name in _OPTIONAL_TEXTS:
+        setattr(location, name, fields.get(name))
+    location.address = fields["address"]
+    location.city = fields["city"]
+    location.country = fields["country"]
+    location.latitude = fields["coordinates"]["latitude"]
+    location.longitude = fields["coordinates"]["longitude"]
+    location.facilities = fields.get("facilities", [])
+    location.directions = fields.get("directions", [])
+    location.operator = fields.get("operator")
+    location.time_zone = fields["time_zone"]
+    opening_times = fields.get("opening_times")
+    location.twentyfourseven = None if opening_times is None else opening_times["twentyfourseven"]
+    location.charging_when_closed = fields.get("charging_when_closed")
+    location.last_updated = now
+    session.add(location)
+    await session.flush()
+    await _clear_children(session, location.id)
+    for position, evse_fields in enumerate(fields.get("evses", [])):
+        await _add_evse(session, location.id, position, evse_fields, now)
+    session.add_all(LocationInvite(location_id=location.id, user_id=user_id) for user_id in invitee_ids)
+    session.add_all(
+        RegularHours(location_id=location.id, weekday=hours["weekday"], period_begin=hours["period_begin"],
+                     period_end=hours["period_end"])
+        for hours in (opening_times or {}).get("regular_hours", [])
+    )  # fmt: skip
+    session.add_all(
+        ExceptionalPeriod(location_id=location.id, is_opening=period.is_opening, period_begin=period.begin,
+                          period_end=period.end)
+        for period in listing.exceptional_periods
+    )  # fmt: skip
+
+
+async def _clear_children(session: AsyncSession, location_id: str) -> None:
+    evse_ids = select(Evse.id).where(Evse.location_id == location_id).scalar_subquery()
+    await session.execute(delete(Connector).where(Connector.evse_row_id.in_(evse_ids)))
+    for table in (Evse, LocationInvite, RegularHours, ExceptionalPeriod):
+        await session.execute(delete(table).where(table.location_id == location_id))
+
+
+async def _add_evse(
+    session: AsyncSession, location_id: str, position: int, fields: dict[str, Any], now: datetime
+) -> None:
+    evse = Evse(
+        location_id=location_id,
+        position=position,
+        uid=fields["uid"],
+        evse_id=fields.get("evse_id"),
+        status=fields["status"],
+        capabilities=fields.get("capabilities", []),
+        floor_level=fields.get("floor_level"),
+        physical_reference=fields.get("physical_reference"),
+        parking_restrictions=fields.get("parking_restrictions", []),
+        directions=fields.get("directions", []),
+        last_updated=now,
+    )
+    session.add(evse)
+    await session.flush()
+    session.add_all(
+        Connector(
+            evse_row_id=evse.id,
+            position=index,
+            connector_id=connector["id"],
+            standard=connector["standard"],
+            format=connector["format"],
+            power_type=connector["power_type"],
+            max_voltage=connector["max_voltage"],
+            max_amperage=connector["max_amperage"],
+            max_electric_power=connector.get("max_electric_power"),
+            tariff_ids=connector.get("tariff_ids", []),
+            terms_and_conditions=connector.get("terms_and_conditions"),
+            last_updated=now,
+        )
+        for index, connector in enumerate(fields["connectors"])
+    )
+
+
+async def load_listing(session: AsyncSession, location: Location) -> LoadedListing:
+    listing = LoadedListing(location)
+    evses = list(await session.scalars(select(Evse).where(Evse.location_id == location.id).order_by(Evse.position)))
+    connectors = list(
+        await session.scalars(
+            select(Connector)
+            .where(Connector.evse_row_id.in_([evse.id for evse in evses]))
+            .order_by(Connector.evse_row_id, Connector.position)
+        )
+    )
+    listing.evses = [(evse, [c for c in connectors if c.evse_row_id == evse.id]) for evse in evses]
+    listing.invited_emails = list(
+        await session.scalars(
+            select(User.email)
+            .join(LocationInvite, LocationInvite.user_id == User.id)
+            .where(LocationInvite.location_id == location.id)
+            .order_by(User.email)
+        )
+    )
+    listing.regular_hours = list(
+        await session.scalars(
+            select(RegularHours).where(RegularHours.location_id == location.id).order_by(RegularHours.id)
+        )
+    )
+    listing.exceptional_periods = list(
+        await session.scalars(
+            select(ExceptionalPeriod)
+            .where(ExceptionalPeriod.location_id == location.id)
+            .order_by(ExceptionalPeriod.period_begin)
+        )
+    )
+    listing.photos = list(
+        await session.scalars(
+            select(Photo).where(Photo.location_id == location.id).order_by(Photo.created_at, Photo.id)
+        )
+    )
+    return listing
