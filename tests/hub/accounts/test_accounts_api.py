@@ -65,7 +65,7 @@ async def test_bad_registrations_name_the_field_and_create_nothing(client: Any, 
         ({"email": "a@example.org", "password": "short", "name": "A"}, "weak_password", "password"),
         ({"email": "a@example.org", "password": "long enough pw"}, "invalid", "name"),
         ({"email": "a@example.org", "password": 12345678901, "name": "A"}, "invalid", "password"),
-        ({"email": "a@example.org", "password": "long enough pw", "name": "A", "admin": True}, "invalid", None),
+        ({"email": "a@example.org", "password": "long enough pw", "name": "A", "admin": True}, "invalid", "admin"),
         ({"email": "a@example.org", "password": "long enough pw", "name": "A", "driver": False}, "invalid", "driver"),
     ]
     for body, code, field in cases:

@@ -7,13 +7,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
-import re
 from typing import Any
 import zoneinfo
 
 import fastjsonschema
 
-from ..web.errors import ApiError, bad_request
+from ..web.errors import bad_request, schema_error
 from .location_schema import LOCATION
 
 _validate_schema = fastjsonschema.compile(LOCATION)
@@ -37,7 +36,7 @@ def validate_listing(body: Any) -> ValidListing:
     try:
         fields = _validate_schema(body)
     except fastjsonschema.JsonSchemaValueException as err:
-        raise _schema_error(err) from err
+        raise schema_error(err) from err
     _check_coordinates(fields["coordinates"])
     zone = _time_zone(fields["time_zone"])
     if fields.get("publish", False) and fields.get("publish_allowed_to"):
@@ -48,22 +47,6 @@ def validate_listing(body: Any) -> ValidListing:
         _check_unique((connector["id"] for connector in evse["connectors"]), f"evses[{index}].connectors[{{}}].id")
     periods = _check_opening_times(fields.get("opening_times"), zone)
     return ValidListing(fields, periods)
-
-
-def _schema_error(err: fastjsonschema.JsonSchemaValueException) -> ApiError:
-    path = re.sub(r"^data\.?", "", err.name or "")
-    if err.rule == "required" and isinstance(err.value, dict):
-        missing = next(name for name in err.rule_definition if name not in err.value)
-        return bad_request("invalid", f"{missing} is required.", _join(path, missing))
-    if err.rule == "additionalProperties" and isinstance(err.value, dict) and isinstance(err.definition, dict):
-        unknown = sorted(set(err.value) - set(err.definition.get("properties", {})))[0]
-        return bad_request("invalid", f"{unknown} is not a listing field.", _join(path, unknown))
-    message = re.sub(r"^data\.?", "", err.message).strip()
-    return bad_request("invalid", message[0].upper() + message[1:] + ".", path or None)
-
-
-def _join(path: str, name: str) -> str:
-    return f"{path}.{name}" if path else name
 
 
 def _check_coordinates(coordinates: dict[str, str]) -> None:

@@ -14,7 +14,7 @@ import fastjsonschema
 
 from ..accounts.principal import Principal
 from .auth import authenticate
-from .errors import ApiError, bad_request
+from .errors import ApiError, bad_request, schema_error
 
 Handler = Callable[[web.Request, Principal | None, Any], Awaitable[web.StreamResponse]]
 MAX_JSON_BYTES = 1_000_000
@@ -90,22 +90,7 @@ async def _read_body(request: web.Request, operation: Operation) -> Any:
     try:
         return operation.validate(data)
     except fastjsonschema.JsonSchemaValueException as err:
-        raise bad_request("invalid", _plain(err.message), _field(err)) from err
-
-
-def _field(err: fastjsonschema.JsonSchemaValueException) -> str | None:
-    path = [str(part) for part in (err.path or [])[1:]]
-    if err.rule == "required" and isinstance(err.rule_definition, list):
-        missing = re.search(r"must contain \[(.*?)\]", err.message)
-        if missing:
-            path.append(missing.group(1).split(",")[0].strip().strip("'"))
-    return ".".join(path) or None
-
-
-def _plain(message: str) -> str:
-    """fastjsonschema says `data.email must be string`; the API says `email must be string`."""
-    text = re.sub(r"^data\.?", "", message).strip()
-    return (text[0].upper() + text[1:] + ".") if text else "Invalid request body."
+        raise schema_error(err) from err
 
 
 def openapi_document(operations: Iterable[Operation], *, title: str, version: str) -> dict[str, Any]:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 import logging
+import re
 
 from aiohttp import web
+import fastjsonschema
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -36,6 +38,23 @@ def forbidden(message: str = "You may not do this.") -> ApiError:
 
 def conflict(code: str, message: str, field: str | None = None) -> ApiError:
     return ApiError(409, code, message, field)
+
+
+def schema_error(err: fastjsonschema.JsonSchemaValueException) -> ApiError:
+    """The 400 for a body that breaks its schema, naming the field as `evses[0].connectors[1].max_amperage`."""
+    path = re.sub(r"^data\.?", "", err.name or "")
+    if err.rule == "required" and isinstance(err.value, dict):
+        missing = next(name for name in err.rule_definition if name not in err.value)
+        return bad_request("invalid", f"{missing} is required.", _join(path, missing))
+    if err.rule == "additionalProperties" and isinstance(err.value, dict) and isinstance(err.definition, dict):
+        unknown = sorted(set(err.value) - set(err.definition.get("properties", {})))[0]
+        return bad_request("invalid", f"{unknown} is not an accepted field.", _join(path, unknown))
+    message = re.sub(r"^data\.?", "", err.message).strip()
+    return bad_request("invalid", message[0].upper() + message[1:] + ".", path or None)
+
+
+def _join(path: str, name: str) -> str:
+    return f"{path}.{name}" if path else name
 
 
 def error_response(status: int, code: str, message: str, field: str | None = None) -> web.Response:
