@@ -73,10 +73,11 @@ class Accounts:
 
     async def sign_in(self, email: str, password: str, address: str) -> tuple[User, IssuedSecret]:
         """A new browser session; refused after too many failures for the account or the address."""
-        keys = (f"email:{email.strip().lower()}", f"ip:{address}")
+        email = email.strip().lower()
+        keys = (f"email:{email}", f"ip:{address}")
         await self._check_rate(keys)
         async with self._db.read() as session:
-            user = await session.scalar(select(User).where(User.email == email.strip().lower()))
+            user = await session.scalar(select(User).where(User.email == email))
         if len(password) > MAX_LENGTH or not verify_password(user.password_hash if user else None, password):
             async with self._db.write() as session:
                 session.add_all(LoginFailure(key=key) for key in keys)
@@ -137,16 +138,8 @@ class Accounts:
         unknown = scopes - ALL_SCOPES
         if unknown or not scopes:
             raise bad_request("invalid_scope", f"Scopes are {', '.join(sorted(ALL_SCOPES))}.", "scopes")
-        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         expires_at = utcnow() + timedelta(days=expires_days) if expires_days else None
-        token = ApiToken(
-            user_id=user_id,
-            name=name.strip() or "API token",
-            token_hash=digest(secret),
-            prefix=secret[: len(TOKEN_PREFIX) + 4],
-            scopes=" ".join(sorted(scopes)),
-            expires_at=expires_at,
-        )
+        secret, token = _new_token(user_id, name.strip() or "API token", scopes, expires_at)
         async with self._db.write() as session:
             session.add(token)
             await session.flush()
@@ -209,14 +202,7 @@ class Accounts:
                 refused = True
             else:
                 refused = False
-                secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
-                token = ApiToken(
-                    user_id=pairing.user_id,
-                    name=LINK_TOKEN_NAME,
-                    token_hash=digest(secret),
-                    prefix=secret[: len(TOKEN_PREFIX) + 4],
-                    scopes="link",
-                )
+                secret, token = _new_token(pairing.user_id, LINK_TOKEN_NAME, frozenset({"link"}), None)
                 session.add(token)
                 await session.flush()
                 pairing.used_at = now
@@ -224,6 +210,20 @@ class Accounts:
         if refused:
             raise bad_request("invalid_code", "The pairing code is unknown, used or expired.", "code")
         return IssuedSecret(secret, token.id, None)
+
+
+def _new_token(user_id: int, name: str, scopes: frozenset[str], expires_at: datetime | None) -> tuple[str, ApiToken]:
+    """A token's secret, to show once, and the row that keeps only its hash."""
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user_id,
+        name=name,
+        token_hash=digest(secret),
+        prefix=secret[: len(TOKEN_PREFIX) + 4],
+        scopes=" ".join(sorted(scopes)),
+        expires_at=expires_at,
+    )
+    return secret, token
 
 
 def normalize_email(email: str) -> str:
