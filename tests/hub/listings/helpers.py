@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
-from pathlib import Path
 from typing import Any
 
-from chargeshare_hub.web.app import HUB
+from chargeshare_hub.web.context import HUB
 from tests.hub.conftest import register, sign_in
+from tests.hub.reference import OCPI_EXAMPLES as EXAMPLES
 
-EXAMPLES = Path("/work/shared/reference/ocpi-2.2.1/examples")
 HUB_OWNED = ("id", "country_code", "party_id", "last_updated")
 
 

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from chargeshare_hub.tariffs import Tariff
+from tests.hub.reference import OCPI_EXAMPLES as EXAMPLES
 
 from .helpers import component, element, tariff_json
-
-EXAMPLES = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "ocpi-2.2.1" / "examples"
 
 
 def _example_files() -> list[Path]:

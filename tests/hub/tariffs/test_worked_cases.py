@@ -9,7 +9,6 @@ from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 import json
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,8 +24,8 @@ from chargeshare_hub.tariffs import (
     UsagePeriod,
     price,
 )
+from tests.hub.reference import OCPI_REFERENCE as REFERENCE
 
-REFERENCE = Path(__file__).resolve().parents[3].parent / "shared" / "reference" / "ocpi-2.2.1"
 CASES_FILE = REFERENCE / "tariff_cases.json"
 # The example tariffs are German (DE); January keeps daylight saving time out of the examples.
 TIME_ZONE = "Europe/Berlin"
