@@ -6,9 +6,10 @@ a database the tests may wipe (`.ci/run` creates one on the CI machine's server)
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 import os
 from pathlib import Path
+import threading
 from typing import Any
 
 import pytest
@@ -32,6 +33,16 @@ def auto_enable_custom_integrations() -> None:
 @pytest.fixture(autouse=True)
 def _sockets(socket_enabled: None) -> None:
     """The hub talks to PostgreSQL and serves HTTP on 127.0.0.1."""
+
+
+@pytest.fixture(autouse=True)
+def _sqlite_threads_ended() -> Iterator[None]:
+    """aiosqlite answers a connection's close before that connection's thread has ended, and the suite-wide
+    cleanup check fails a test that leaves a thread behind: wait for them (after the databases were closed)."""
+    yield
+    for thread in threading.enumerate():
+        if thread.name.endswith("(_connection_worker_thread)"):
+            thread.join(timeout=10)
 
 
 @pytest.fixture(params=BACKENDS)

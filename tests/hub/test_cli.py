@@ -93,6 +93,60 @@ async def test_serve_answers_on_127_0_0_1_and_stops_on_sigterm(tmp_path: Path) -
     assert (tmp_path / "secret_key").read_text() not in log
 
 
+async def test_serve_with_two_workers_answers_on_one_port_and_all_stop_on_sigterm(tmp_path: Path) -> None:
+    port = _free_port()
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "chargeshare_hub",
+        "--data-dir",
+        str(tmp_path),
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        "2",
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        health = await _poll_health(f"http://127.0.0.1:{port}/healthz")
+        assert health["status"] == "ok"
+        assert await _poll_listening(port, 2) == 2  # each worker has a socket of its own on the port
+        workers = _workers(process.pid)
+    finally:
+        process.terminate()
+        _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    assert process.returncode == 0, stderr.decode()
+    assert _listening(port) == 0
+    assert len(workers) == 2
+    assert not any(_alive(pid) for pid in workers)
+    assert "Traceback" not in stderr.decode()
+
+
+def _workers(pid: int) -> list[int]:
+    """The worker processes of the hub process `pid` (not multiprocessing's helper, which ends on its own)."""
+    children = [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    return [child for child in children if b"spawn_main" in Path(f"/proc/{child}/cmdline").read_bytes()]
+
+
+def _alive(pid: int) -> bool:
+    return Path(f"/proc/{pid}").exists()
+
+
+def _listening(port: int) -> int:
+    """How many sockets listen on 127.0.0.1:`port` (Linux's socket table)."""
+    rows = [line.split() for line in Path("/proc/net/tcp").read_text().splitlines()[1:]]
+    return sum(1 for row in rows if row[1] == f"0100007F:{port:04X}" and row[3] == "0A")
+
+
+async def _poll_listening(port: int, expected: int) -> int:
+    for _ in range(100):
+        if (found := _listening(port)) == expected:
+            return found
+        await asyncio.sleep(0.1)
+    return _listening(port)
+
+
 async def _poll_health(url: str) -> dict[str, str]:
     async with aiohttp.ClientSession() as session:
         for _ in range(100):

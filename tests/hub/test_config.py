@@ -31,6 +31,7 @@ def test_the_default_database_is_an_sqlite_file_in_the_data_folder(tmp_path: Pat
         ({"CHARGESHARE_HUB_PORTS": "1"}, "environment: unknown setting 'ports'"),
         ({"CHARGESHARE_HUB_SECURE_COOKIES": "maybe"}, "environment: secure_cookies must be true or false, got 'maybe'"),
         ({"CHARGESHARE_HUB_DATABASE": "oracle://x"}, "database: expected sqlite:///<file> or postgresql://"),
+        ({"CHARGESHARE_HUB_WORKERS": "0"}, "workers: must be at least 1, got 0"),
     ],
 )
 def test_bad_settings_name_the_setting_and_the_source(environ: dict[str, str], message: str) -> None:

@@ -29,6 +29,7 @@ class HubConfig:
     database: str = ""
     host: str = "127.0.0.1"
     port: int = 8080
+    workers: int = 1  # processes serving the port together; more use more cores
     public_url: str = ""  # how drivers reach the hub (links, QR codes); empty: http://host:port
     secret_key: str = ""  # signs cookies; empty: generated once and kept in data_dir
     secure_cookies: bool = True  # False only for plain-HTTP development
@@ -83,6 +84,8 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     config = _apply(config, env, source="environment")
     config = _apply(config, {key: value for key, value in overrides.items() if value is not None}, source="option")
     _ = config.database_url  # a bad URL is reported at start, not at the first query
+    if config.workers < 1:
+        raise ConfigError(f"workers: must be at least 1, got {config.workers}")
     return config
 
 

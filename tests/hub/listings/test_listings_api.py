@@ -8,6 +8,8 @@ import pytest
 
 from tests.hub.listings.helpers import HUB_OWNED, create, example, home_charger, signed_in, without
 
+FREE = {"type": "FLAT", "price": 0, "step_size": 0}
+
 
 async def test_a_host_lists_a_charger_and_reads_it_back(client: Any) -> None:
     await signed_in(client, "host@example.org", host=True)
@@ -63,6 +65,11 @@ async def test_an_ocpi_location_goes_in_and_comes_back_with_the_same_fields(clie
     # OCPI invites token holders; the hub invites accounts, so the example's tokens become one driver.
     if "publish_allowed_to" in location:
         location["publish_allowed_to"] = ["host@example.org"]
+    # A connector names only its host's own tariffs.
+    for connector in (connector for evse in location.get("evses", []) for connector in evse["connectors"]):
+        for tariff_id in connector.get("tariff_ids", []):
+            tariff = {"id": tariff_id, "currency": "EUR", "elements": [{"price_components": [FREE]}]}
+            assert (await client.post("/api/v1/tariffs", json=tariff)).status == 201
 
     created = await create(client, location)
 

@@ -12,6 +12,8 @@ from .enums import (
     CAPABILITIES,
     CONNECTOR_FORMATS,
     CONNECTOR_STANDARDS,
+    ENERGY_SOURCE_CATEGORIES,
+    ENVIRONMENTAL_IMPACT_CATEGORIES,
     EVSE_STATUSES,
     FACILITIES,
     PARKING_RESTRICTIONS,
@@ -106,6 +108,34 @@ OPENING_TIMES = _object(
     },
 )
 
+ENERGY_MIX = _object(
+    ["is_green_energy"],
+    {
+        "is_green_energy": {"type": "boolean"},
+        "energy_sources": {
+            "type": "array",
+            "maxItems": 20,
+            "items": _object(
+                ["source", "percentage"],
+                {
+                    "source": _enum(ENERGY_SOURCE_CATEGORIES),
+                    "percentage": {"type": "number", "minimum": 0, "maximum": 100},
+                },
+            ),
+        },
+        "environ_impact": {
+            "type": "array",
+            "maxItems": 20,
+            "items": _object(
+                ["category", "amount"],
+                {"category": _enum(ENVIRONMENTAL_IMPACT_CATEGORIES), "amount": {"type": "number", "minimum": 0}},
+            ),
+        },
+        "supplier_name": _text(64),
+        "energy_product_name": _text(64),
+    },
+)
+
 LOCATION = _object(
     ["address", "city", "country", "coordinates", "time_zone"],
     {
@@ -141,6 +171,7 @@ LOCATION = _object(
         "time_zone": _text(255),
         "opening_times": OPENING_TIMES,
         "charging_when_closed": {"type": "boolean"},
+        "energy_mix": ENERGY_MIX,
         "access_instructions": _text(ACCESS_INSTRUCTIONS_MAX, 0),
         "house_rules": _text(HOUSE_RULES_MAX, 0),
     },

@@ -54,6 +54,7 @@ def listing_json(listing: LoadedListing, *, base_url: str, show_invites: bool) -
         "opening_times": _opening_times_json(listing),
         "charging_when_closed": location.charging_when_closed,
         "images": [photo_json(photo, base_url) for photo in listing.photos],
+        "energy_mix": location.energy_mix,
         "access_instructions": location.access_instructions,
         "house_rules": location.house_rules,
         "last_updated": ocpi_time(location.last_updated),

@@ -10,7 +10,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..accounts.tables import User
-from ..web.errors import bad_request
+from ..bookings.tables import Booking
+from ..web.errors import bad_request, conflict
 from .ocpi_json import LoadedListing
 from .tables import Connector, Evse, ExceptionalPeriod, Location, LocationInvite, Photo, RegularHours
 from .validation import ValidListing
@@ -52,12 +53,16 @@ async def write_listing(
     opening_times = fields.get("opening_times")
     location.twentyfourseven = None if opening_times is None else opening_times["twentyfourseven"]
     location.charging_when_closed = fields.get("charging_when_closed")
+    location.energy_mix = fields.get("energy_mix")
     location.last_updated = now
     session.add(location)
     await session.flush()
-    await _clear_children(session, location.id)
+    kept_evses = await _clear_children(session, location.id)
     for position, evse_fields in enumerate(fields.get("evses", [])):
-        await _add_evse(session, location.id, position, evse_fields, now)
+        evse = kept_evses.pop(evse_fields["uid"], None) or Evse(location_id=location.id, uid=evse_fields["uid"])
+        await _write_evse(session, evse, position, evse_fields, now)
+    for left_out in kept_evses.values():
+        await _delete_unbooked(session, left_out)
     session.add_all(LocationInvite(location_id=location.id, user_id=user_id) for user_id in invitee_ids)
     session.add_all(
         RegularHours(location_id=location.id, weekday=hours["weekday"], period_begin=hours["period_begin"],
@@ -71,29 +76,35 @@ async def write_listing(
     )  # fmt: skip
 
 
-async def _clear_children(session: AsyncSession, location_id: str) -> None:
+async def _clear_children(session: AsyncSession, location_id: str) -> dict[str, Evse]:
+    """Deletes the children a listing is rewritten with; returns the EVSEs by uid, which are kept and updated
+    because bookings and sessions refer to their rows."""
     evse_ids = select(Evse.id).where(Evse.location_id == location_id).scalar_subquery()
     await session.execute(delete(Connector).where(Connector.evse_row_id.in_(evse_ids)))
-    for table in (Evse, LocationInvite, RegularHours, ExceptionalPeriod):
+    for table in (LocationInvite, RegularHours, ExceptionalPeriod):
         await session.execute(delete(table).where(table.location_id == location_id))
+    return {evse.uid: evse for evse in await session.scalars(select(Evse).where(Evse.location_id == location_id))}
 
 
-async def _add_evse(
-    session: AsyncSession, location_id: str, position: int, fields: dict[str, Any], now: datetime
-) -> None:
-    evse = Evse(
-        location_id=location_id,
-        position=position,
-        uid=fields["uid"],
-        evse_id=fields.get("evse_id"),
-        status=fields["status"],
-        capabilities=fields.get("capabilities", []),
-        floor_level=fields.get("floor_level"),
-        physical_reference=fields.get("physical_reference"),
-        parking_restrictions=fields.get("parking_restrictions", []),
-        directions=fields.get("directions", []),
-        last_updated=now,
-    )
+async def _delete_unbooked(session: AsyncSession, evse: Evse) -> None:
+    """Bookings keep an EVSE's row: a host retires a booked EVSE with status REMOVED (as OCPI does), never by
+    leaving it out, which would take its bookings with it."""
+    if await session.scalar(select(Booking.id).where(Booking.evse_row_id == evse.id).limit(1)) is not None:
+        message = f"EVSE {evse.uid} has bookings: keep it with status REMOVED instead of leaving it out."
+        raise conflict("evse_booked", message, "evses")
+    await session.delete(evse)
+
+
+async def _write_evse(session: AsyncSession, evse: Evse, position: int, fields: dict[str, Any], now: datetime) -> None:
+    evse.position = position
+    evse.evse_id = fields.get("evse_id")
+    evse.status = fields["status"]
+    evse.capabilities = fields.get("capabilities", [])
+    evse.floor_level = fields.get("floor_level")
+    evse.physical_reference = fields.get("physical_reference")
+    evse.parking_restrictions = fields.get("parking_restrictions", [])
+    evse.directions = fields.get("directions", [])
+    evse.last_updated = now
     session.add(evse)
     await session.flush()
     session.add_all(

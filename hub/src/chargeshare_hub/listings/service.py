@@ -20,6 +20,8 @@ from ..accounts.principal import Principal
 from ..config import HubConfig
 from ..db.base import utcnow
 from ..db.engine import Database
+from ..search.read_model import refresh_location
+from ..tariff_catalog.checks import check_connector_tariffs
 from ..web.errors import conflict, forbidden, not_found
 from . import photo_files
 from .ocpi_json import LoadedListing
@@ -47,8 +49,10 @@ class Listings:
         listing = validate_listing(body)
         async with self._db.write() as session:
             invitees = await invited_user_ids(session, listing.fields.get("publish_allowed_to", []))
+            await check_connector_tariffs(session, principal.user_id, listing.fields.get("evses", []))
             location = Location(id=str(uuid.uuid4()), host_id=principal.user_id)
             await write_listing(session, location, listing, invitees, utcnow())
+            await refresh_location(session, location.id)
             return await load_listing(session, location)
 
     async def replace(self, principal: Principal, location_id: str, body: Any) -> LoadedListing:
@@ -59,7 +63,9 @@ class Listings:
             if location.removed_at is not None:
                 raise conflict("removed", "This listing was removed; create a new one.")
             invitees = await invited_user_ids(session, listing.fields.get("publish_allowed_to", []))
+            await check_connector_tariffs(session, location.host_id, listing.fields.get("evses", []))
             await write_listing(session, location, listing, invitees, utcnow())
+            await refresh_location(session, location.id)
             return await load_listing(session, location)
 
     async def remove(self, principal: Principal, location_id: str) -> None:
@@ -73,10 +79,11 @@ class Listings:
             await session.execute(
                 update(Evse).where(Evse.location_id == location_id).values(status="REMOVED", last_updated=now)
             )
+            await refresh_location(session, location_id)
 
     async def get(self, principal: Principal | None, location_id: str) -> LoadedListing:
         async with self._db.read() as session:
-            location = await self._visible(session, principal, location_id)
+            location = await self.visible(session, principal, location_id)
             return await load_listing(session, location)
 
     async def of_host(self, principal: Principal) -> list[LoadedListing]:
@@ -120,7 +127,7 @@ class Listings:
 
     async def photo_file(self, principal: Principal | None, location_id: str, photo_id: str) -> PhotoFile:
         async with self._db.read() as session:
-            await self._visible(session, principal, location_id)
+            await self.visible(session, principal, location_id)
             photo = await self._photo(session, location_id, photo_id)
         return PhotoFile(photo_files.photo_dir(self._config.data_dir) / photo.file_name, photo.content_type)
 
@@ -139,7 +146,7 @@ class Listings:
         return location
 
     @staticmethod
-    async def _visible(session: AsyncSession, principal: Principal | None, location_id: str) -> Location:
+    async def visible(session: AsyncSession, principal: Principal | None, location_id: str) -> Location:
         location = await session.get(Location, location_id)
         if location is None:
             raise not_found("listing")

@@ -36,6 +36,7 @@ class Location(Base):
     time_zone: Mapped[str] = mapped_column(String(255))
     twentyfourseven: Mapped[bool | None] = mapped_column(Boolean)  # None: the listing gives no opening times
     charging_when_closed: Mapped[bool | None] = mapped_column(Boolean)
+    energy_mix: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)  # OCPI EnergyMix, as sent
     access_instructions: Mapped[str | None] = mapped_column(String(1000))
     house_rules: Mapped[str | None] = mapped_column(String(2000))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)

@@ -31,6 +31,7 @@ class Operation:
     body: dict[str, Any] | None  # JSON Schema of the request body
     responses: dict[int, str]
     validate: Callable[[Any], Any] | None = field(default=None, repr=False)
+    query: tuple[dict[str, Any], ...] = ()  # OpenAPI parameter objects (without "in"); the handler reads them
 
 
 class Routes:
@@ -49,11 +50,14 @@ class Routes:
         scope: str | None,
         body: dict[str, Any] | None = None,
         responses: dict[int, str] | None = None,
+        query: tuple[dict[str, Any], ...] = (),
     ) -> Callable[[Handler], Handler]:
         def register(handler: Handler) -> Handler:
             validate = fastjsonschema.compile(body) if body is not None else None
             self.operations.append(
-                Operation(method, path, summary, handler, self.tag, scope, body, responses or {200: "OK"}, validate)
+                Operation(
+                    method, path, summary, handler, self.tag, scope, body, responses or {200: "OK"}, validate, query
+                )
             )
             return handler
 
@@ -107,6 +111,7 @@ def openapi_document(operations: Iterable[Operation], *, title: str, version: st
             {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
             for name in re.findall(r"{(\w+)}", operation.path)
         ]
+        parameters += [{"in": "query", **parameter} for parameter in operation.query]
         if parameters:
             entry["parameters"] = parameters
         if operation.body is not None:

@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from aiohttp import web
 
 from ..accounts.service import Accounts
+from ..bookings.service import Bookings
+from ..charging.service import Charging
 from ..config import HubConfig
 from ..db.engine import Database
 from ..listings.service import Listings
+from ..search.service import Search
+from ..tariff_catalog.service import TariffCatalog
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +22,10 @@ class Hub:
     db: Database
     accounts: Accounts
     listings: Listings
+    search: Search
+    tariff_catalog: TariffCatalog
+    bookings: Bookings
+    charging: Charging
 
 
 HUB = web.AppKey("hub", Hub)

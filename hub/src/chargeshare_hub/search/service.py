@@ -1,0 +1,126 @@
+"""Finding listings: near a point or in a box, filtered, sorted and paged, on the spatial index.
+
+Everything but opening hours is one SQL statement over the read model (`statements`): the spatial index narrows
+the rows down, the exact haversine distance decides a radius, and the sort ends on the location id so that pages
+are stable. Nearest first, a smaller circle is tried before the one asked for (see `find`). A page is a slice of
+that order; with a free-in-window filter, rows closed at the time are skipped and the cursor points past the
+last row looked at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+import math
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+
+from ..accounts.principal import Principal
+from ..db.engine import Database
+from . import spatial
+from .availability import open_throughout_window
+from .query import SearchQuery
+from .statements import Found, bound_values, search_statement, shape_of
+
+_MIN_CHUNK = 50
+_FIRST_CIRCLE = 1 / 16  # of the radius asked for, tried first when sorting by distance
+_EMPTY_CIRCLE_GROWTH = 4  # a circle with no result: nothing to estimate the density from
+_MARGIN = 1.25  # on the radius a circle's density asks for, so that one more try seldom falls short
+
+
+@dataclass(frozen=True, slots=True)
+class SearchPage:
+    results: list[Found]
+    next_offset: int | None  # None: this is the last page
+
+
+class Search:
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def find(self, principal: Principal | None, query: SearchQuery) -> SearchPage:
+        async with self._db.read() as session:
+            return await find(session, principal, query)
+
+
+async def find(
+    session: AsyncSession, principal: Principal | None, query: SearchQuery, *, use_index: bool = True
+) -> SearchPage:
+    """`use_index=False` finds the same by one full scan, for benchmarks to compare against.
+
+    Nearest first, the listings within a smaller radius are the beginning of the whole answer: when that
+    beginning already holds this page and one more result, the page is the same as the whole answer's, and
+    a city centre's thousands of listings within the radius are never all looked at. A circle that falls
+    short tells how dense the results are around the point, and so how large the next one must be: each
+    listing in the spatial index's box costs a row read, so the circle grows no more than it needs to.
+    """
+    connection = await session.connection()
+    sqlite = connection.dialect.name == "sqlite"
+    statement = search_statement(shape_of(query, principal, sqlite=sqlite, use_index=use_index))
+    values = bound_values(query, principal)
+    if query.point is None or query.radius_m is None:
+        assert query.box is not None
+        page = await _page(
+            session, connection, statement, values | spatial.box_parameters(query.box), query, final=True
+        )
+        assert isinstance(page, SearchPage)  # the final circle, or the box, always gives its page
+        return page
+    radius = query.radius_m * _FIRST_CIRCLE if use_index and query.sort == "distance" else query.radius_m
+    while True:
+        circle = values | spatial.circle_parameters(*query.point, radius)
+        page = await _page(session, connection, statement, circle, query, final=radius == query.radius_m)
+        if isinstance(page, SearchPage):
+            return page
+        radius = min(query.radius_m, _next_radius(radius, page.matched, query))
+
+
+@dataclass(frozen=True, slots=True)
+class _Short:
+    """A circle too small for the page: `matched` is how many rows in it, from the first, fit the query."""
+
+    matched: int
+
+
+def _next_radius(radius: float, matched: int, query: SearchQuery) -> float:
+    """A radius holding, at the density the rows `matched` within `radius` show, the page and one more."""
+    if matched == 0:
+        return radius * _EMPTY_CIRCLE_GROWTH
+    return radius * math.sqrt((query.offset + query.limit + 1) / matched) * _MARGIN
+
+
+async def _page(
+    session: AsyncSession, connection: AsyncConnection, statement: Select[Any], values: dict[str, Any],
+    query: SearchQuery, *, final: bool,
+) -> SearchPage | _Short:  # fmt: skip
+    """The page `query` asks for, of the statement's answer with the parameters `values`; unless this is the
+    `final` circle, `_Short` as soon as it is clear that the circle cannot hold the page and one more."""
+    wanted = query.limit + 1
+    if query.free is None:
+        parameters = values | {"offset": query.offset, "limit": wanted}
+        found = [Found(*row) for row in await connection.execute(statement, parameters)]
+        if len(found) < wanted and not final:
+            return _Short(query.offset + len(found) if found else 0)
+        return SearchPage(found[: query.limit], query.offset + query.limit if len(found) == wanted else None)
+    start, end = query.free
+    chunk = max(_MIN_CHUNK, 2 * wanted)
+    position, page = query.offset, list[Found]()
+    while True:
+        parameters = values | {"offset": position, "limit": chunk}
+        rows = [Found(*row) for row in await connection.execute(statement, parameters)]
+        if len(page) + len(rows) < wanted and not final:
+            return _Short(position + len(rows) if rows else 0)
+        open_ids: set[str] = set()
+        checked = 0  # the hours of rows[:checked] are known: only those of rows that may make the page are read
+        for index, row in enumerate(rows):
+            if not row.always_open and index >= checked:
+                checked = index + 2 * (wanted - len(page))
+                hours_apply = [later.location_id for later in rows[index:checked] if not later.always_open]
+                open_ids |= await open_throughout_window(session, hours_apply, start, end)
+            if row.always_open or row.location_id in open_ids:
+                if len(page) == query.limit:
+                    return SearchPage(page, position + index)
+                page.append(row)
+        if len(rows) < chunk:
+            return SearchPage(page, None) if final else _Short(query.offset + len(page))
+        position += chunk
