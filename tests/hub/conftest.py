@@ -6,12 +6,16 @@ a database the tests may wipe (`.ci/run` creates one on the CI machine's server)
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
+import contextlib
 import os
 from pathlib import Path
+import socket
 import threading
 from typing import Any
 
+import aiohttp
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -91,3 +95,22 @@ async def sign_in(client: Any, email: str, password: str = "correct horse batter
     response = await client.post("/api/v1/session", json={"email": email, "password": password})
     assert response.status == 200, await response.text()
     return response
+
+
+def free_port() -> int:
+    """A port nothing listens on right now, for a hub process the test starts."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def health_when_up(base_url: str) -> dict[str, Any]:
+    """The hub's /healthz answer once a starting process gives one (for up to 10 s)."""
+    async with aiohttp.ClientSession() as session:
+        for _ in range(200):
+            with contextlib.suppress(aiohttp.ClientConnectionError):
+                async with session.get(f"{base_url}/healthz") as response:
+                    if response.status == 200:
+                        return dict(await response.json())
+            await asyncio.sleep(0.05)
+    raise AssertionError(f"{base_url} never answered")

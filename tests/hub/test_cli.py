@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import io
 from pathlib import Path
-import socket
 import sys
 
-import aiohttp
 import pytest
 
 from chargeshare_hub.cli import main
 from chargeshare_hub.seed import DEMO_PASSWORD
+from tests.hub.conftest import free_port, health_when_up
 
 
 def test_migrate_creates_the_sqlite_file_and_says_so_then_changes_nothing(
@@ -62,14 +61,8 @@ def test_a_bad_setting_is_reported_in_one_line(tmp_path: Path, capsys: pytest.Ca
     assert err[1].startswith("chargeshare-hub: database: expected sqlite:///<file> or postgresql://")
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 async def test_serve_answers_on_127_0_0_1_and_stops_on_sigterm(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -82,7 +75,7 @@ async def test_serve_answers_on_127_0_0_1_and_stops_on_sigterm(tmp_path: Path) -
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        health = await _poll_health(f"http://127.0.0.1:{port}/healthz")
+        health = await health_when_up(f"http://127.0.0.1:{port}")
         assert health["status"] == "ok"
     finally:
         process.terminate()
@@ -94,7 +87,7 @@ async def test_serve_answers_on_127_0_0_1_and_stops_on_sigterm(tmp_path: Path) -
 
 
 async def test_serve_with_two_workers_answers_on_one_port_and_all_stop_on_sigterm(tmp_path: Path) -> None:
-    port = _free_port()
+    port = free_port()
     process = await asyncio.create_subprocess_exec(
         sys.executable,
         "-m",
@@ -109,7 +102,7 @@ async def test_serve_with_two_workers_answers_on_one_port_and_all_stop_on_sigter
         stderr=asyncio.subprocess.PIPE,
     )
     try:
-        health = await _poll_health(f"http://127.0.0.1:{port}/healthz")
+        health = await health_when_up(f"http://127.0.0.1:{port}")
         assert health["status"] == "ok"
         assert await _poll_listening(port, 2) == 2  # each worker has a socket of its own on the port
         workers = _workers(process.pid)
@@ -145,14 +138,3 @@ async def _poll_listening(port: int, expected: int) -> int:
             return found
         await asyncio.sleep(0.1)
     return _listening(port)
-
-
-async def _poll_health(url: str) -> dict[str, str]:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(100):
-            try:
-                async with session.get(url) as response:
-                    return dict(await response.json())
-            except aiohttp.ClientConnectionError:
-                await asyncio.sleep(0.1)
-    raise AssertionError(f"{url} never answered")

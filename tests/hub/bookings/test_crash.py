@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 import contextlib
 from datetime import UTC, datetime, timedelta
 import random
-import socket
 import sys
 from typing import Any
 
@@ -24,6 +23,7 @@ from chargeshare_hub.bookings.tables import Booking, BookingCharge, BookingReque
 from chargeshare_hub.config import HubConfig
 from chargeshare_hub.db.engine import Database
 from tests.hub.bookings.helpers import overlapping_pairs, two_evse_charger
+from tests.hub.conftest import free_port, health_when_up
 
 CLIENTS = 200
 KILL_AFTER = 150  # confirmed bookings before the kill: the storm is well under way, far from its end
@@ -40,15 +40,9 @@ FEE_TARIFF = {
 FEE_MINOR = 180
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 @contextlib.asynccontextmanager
 async def _hub_process(config: HubConfig) -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
-    port = _free_port()
+    port = free_port()
     database = ["--database", config.database] if config.database else []
     process = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "chargeshare_hub", "--data-dir", str(config.data_dir), *database,
@@ -57,23 +51,12 @@ async def _hub_process(config: HubConfig) -> AsyncIterator[tuple[asyncio.subproc
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        await _wait_until_up(url)
+        await health_when_up(url)
         yield process, url
     finally:
         if process.returncode is None:
             process.kill()
         await process.wait()
-
-
-async def _wait_until_up(url: str) -> None:
-    async with aiohttp.ClientSession() as session:
-        for _ in range(200):
-            with contextlib.suppress(aiohttp.ClientConnectionError):
-                async with session.get(f"{url}/healthz") as response:
-                    if response.status == 200:
-                        return
-            await asyncio.sleep(0.05)
-    raise AssertionError(f"{url} never answered")
 
 
 async def _tokens(db: Database, config: HubConfig, count: int) -> tuple[str, list[str]]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from ..listings.ocpi_json import ocpi_time
+from ..listings.ocpi_json import ocpi_time, place_json
 from ..listings.tables import Connector, Evse, Location
 from ..tariff_catalog.documents import HUB_COUNTRY_CODE, HUB_PARTY_ID, json_ready
 from ..tariffs import Activity, Cost, Dimension, Tariff, minor_unit_exponent, to_minor_units
@@ -30,13 +30,7 @@ def cdr_location(location: Location, evse: Evse, connector: Connector) -> dict[s
     return _without_none(
         {
             "id": location.id,
-            "name": location.name,
-            "address": location.address,
-            "city": location.city,
-            "postal_code": location.postal_code,
-            "state": location.state,
-            "country": location.country,
-            "coordinates": {"latitude": location.latitude, "longitude": location.longitude},
+            **place_json(location),
             "evse_uid": evse.uid,
             "evse_id": evse.evse_id or evse.uid,
             "connector_id": connector.connector_id,

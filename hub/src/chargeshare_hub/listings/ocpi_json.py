@@ -27,6 +27,19 @@ def ocpi_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def place_json(location: Location) -> dict[str, Any]:
+    """Where a location is, as both OCPI's Location and CdrLocation give it."""
+    return {
+        "name": location.name,
+        "address": location.address,
+        "city": location.city,
+        "postal_code": location.postal_code,
+        "state": location.state,
+        "country": location.country,
+        "coordinates": {"latitude": location.latitude, "longitude": location.longitude},
+    }
+
+
 def photo_url(base_url: str, photo: Photo) -> str:
     return f"{base_url}/api/v1/listings/{photo.location_id}/photos/{photo.id}"
 
@@ -38,13 +51,7 @@ def listing_json(listing: LoadedListing, *, base_url: str, show_invites: bool) -
         "id": location.id,
         "publish": location.publish,
         "publish_allowed_to": listing.invited_emails if show_invites else None,
-        "name": location.name,
-        "address": location.address,
-        "city": location.city,
-        "postal_code": location.postal_code,
-        "state": location.state,
-        "country": location.country,
-        "coordinates": {"latitude": location.latitude, "longitude": location.longitude},
+        **place_json(location),
         "parking_type": location.parking_type,
         "evses": [_evse_json(evse, connectors) for evse, connectors in listing.evses],
         "directions": location.directions,
