@@ -44,6 +44,7 @@ class SimOptions:
     register_wh: float = 1_234_000.0
     accepts_charge_point_max_profile: bool = True
     smart_charging: bool = True
+    reservations: bool = False  # the "Reservation" feature profile: ReserveNow / CancelReservation
     rate_unit: str = "Current"  # ChargingScheduleAllowedChargingRateUnit: "Current" or "Power"
     configuration: dict[str, str] = field(default_factory=dict)
 
@@ -75,10 +76,12 @@ class SimulatedChargePoint(ChargePoint):
         self.id_tag: str | None = None
         self.register_wh = 0.0 if options.register == "session" else options.register_wh
         self.profiles: dict[str, float] = {}  # purpose -> limit in A
+        self.reservations: dict[int, str] = {}  # reservation id -> id tag
         self.elapsed_s = 0.0
         self.configuration = {
             "SupportedFeatureProfiles": "Core,FirmwareManagement,RemoteTrigger"
-            + (",SmartCharging" if options.smart_charging else ""),
+            + (",SmartCharging" if options.smart_charging else "")
+            + (",Reservation" if options.reservations else ""),
             "ChargingScheduleAllowedChargingRateUnit": options.rate_unit,
             "ChargeProfileMaxStackLevel": "8",
             "MeterValuesSampledData": "Energy.Active.Import.Register",
@@ -283,6 +286,23 @@ class SimulatedChargePoint(ChargePoint):
         self._record("ClearChargingProfile", payload)
         self.profiles.clear()
         return call_result.ClearChargingProfile(status="Accepted")
+
+    @on(Action.reserve_now)
+    def on_reserve_now(self, connector_id: int, expiry_date: str, id_tag: str, reservation_id: int, **_: Any) -> Any:
+        asked = {"connector_id": connector_id, "expiry_date": expiry_date, "id_tag": id_tag}
+        self._record("ReserveNow", {**asked, "reservation_id": reservation_id})
+        if not self.options.reservations:
+            return call_result.ReserveNow(status="Rejected")
+        if self.status != "Available":
+            return call_result.ReserveNow(status="Occupied")
+        self.reservations[reservation_id] = id_tag
+        return call_result.ReserveNow(status="Accepted")
+
+    @on(Action.cancel_reservation)
+    def on_cancel_reservation(self, reservation_id: int) -> Any:
+        self._record("CancelReservation", {"reservation_id": reservation_id})
+        known = self.reservations.pop(reservation_id, None) is not None
+        return call_result.CancelReservation(status="Accepted" if known else "Rejected")
 
     @on(Action.get_configuration)
     def on_get_configuration(self, key: list[str] | None = None) -> Any:

@@ -1,4 +1,5 @@
-"""Binary sensors: whether each charger is connected, available for sharing, and charging a guest."""
+"""Binary sensors: whether each charger is connected, available for sharing, and charging a guest; and whether
+the hub link is connected (the link entry's one entity)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 
 from .coordinator import ChargerCoordinator
 from .entity import ChargeShareEntity, async_add_charger_entities
+from .hub_link.entry import is_hub_link, link_entities
 from .runtime import ChargeShareConfigEntry
 from .sharing_entity import SharingEntity
 from .sharing_entry import ChargerSharing
@@ -54,6 +56,10 @@ SHARING_BINARY_SENSORS: tuple[SharingBinarySensorDescription, ...] = (
 async def async_setup_entry(
     hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
+    if is_hub_link(entry):
+        async_add_entities(link_entities(entry))
+        return
+
     def build(coordinator: ChargerCoordinator) -> list[Entity]:
         return [
             ChargerOnlineSensor(coordinator, ONLINE),

@@ -1,12 +1,12 @@
-"""Set up an OCPP central system with its first charger, or a Modbus TCP charger; add chargers that announce
-themselves; change the connection later (reconfigure)."""
+"""Set up an OCPP central system with its first charger, a Modbus TCP charger, or the link to a ChargeShare hub;
+add chargers that announce themselves; change the connection later (reconfigure)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
-from homeassistant.config_entries import ConfigEntry, ConfigFlow, OptionsFlow
+from homeassistant.config_entries import ConfigEntry, OptionsFlow
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import callback
 from homeassistant.data_entry_flow import FlowResult
@@ -28,6 +28,9 @@ from .flow_schemas import (
     validate_charge_point_id,
     validate_server,
 )
+from .hub_link.entry import is_hub_link
+from .hub_link.flow import HubLinkFlowSteps
+from .hub_link.listing_flow import ListingOptionsFlow
 from .modbus.profile import Profile
 from .modbus_flow import (
     ModbusOptionsFlow,
@@ -41,8 +44,9 @@ from .options_flow import ChargeShareOptionsFlow
 from .runtime import transport
 
 
-class ChargeShareConfigFlow(ConfigFlow, domain=DOMAIN):  # type: ignore[call-arg]  # untyped on 2024.3
-    """A menu, then the OCPP path (server, first charger) or the Modbus path (connection, settings)."""
+class ChargeShareConfigFlow(HubLinkFlowSteps, domain=DOMAIN):  # type: ignore[call-arg]  # untyped on 2024.3
+    """A menu, then the OCPP path (server, first charger), the Modbus path (connection, settings) or the hub
+    link (hub_link/flow.py)."""
 
     VERSION = 1
 
@@ -55,12 +59,14 @@ class ChargeShareConfigFlow(ConfigFlow, domain=DOMAIN):  # type: ignore[call-arg
     @staticmethod
     @callback
     def async_get_options_flow(config_entry: ConfigEntry) -> OptionsFlow:
+        if is_hub_link(config_entry):
+            return ListingOptionsFlow(config_entry)
         if transport(config_entry) == TRANSPORT_MODBUS:
             return ModbusOptionsFlow(config_entry)
         return ChargeShareOptionsFlow(config_entry)
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> FlowResult:
-        return self.async_show_menu(step_id="user", menu_options=["ocpp", "modbus"])
+        return self.async_show_menu(step_id="user", menu_options=["ocpp", "modbus", "hub_link"])
 
     # ------------------------------------------------------------------ OCPP
 
@@ -163,6 +169,8 @@ class ChargeShareConfigFlow(ConfigFlow, domain=DOMAIN):  # type: ignore[call-arg
 
     async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> FlowResult:
         entry = self._entry()
+        if is_hub_link(entry):
+            return await self.async_step_reconfigure_hub_link()
         if transport(entry) == TRANSPORT_MODBUS:
             return await self.async_step_reconfigure_modbus()
         return await self.async_step_reconfigure_ocpp()

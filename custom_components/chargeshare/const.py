@@ -12,6 +12,10 @@ LOGGER = logging.getLogger(__package__)
 CONF_TRANSPORT: Final = "transport"
 TRANSPORT_OCPP: Final = "ocpp"
 TRANSPORT_MODBUS: Final = "modbus"
+# The third kind of entry has no chargers: the link to a ChargeShare hub (hub_link/), one per Home Assistant.
+KIND_HUB_LINK: Final = "hub_link"
+# Charger entries send it when their chargers appear, change or go: the hub link follows them.
+SIGNAL_CHARGERS_CHANGED: Final = "chargeshare_chargers_changed"
 
 # Config entry data: the OCPP central system (changed by reconfigure, which restarts the server).
 CONF_ALLOW_UNKNOWN_CHARGERS: Final = "allow_unknown_chargers"

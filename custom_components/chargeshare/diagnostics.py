@@ -10,12 +10,16 @@ from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 
 from .const import CONF_ID_TAGS
+from .hub_link.diagnostics import link_diagnostics
+from .hub_link.entry import is_hub_link
 from .runtime import ChargeShareConfigEntry, transport
 
 TO_REDACT = {CONF_PASSWORD, CONF_ID_TAGS, "id_tag", "last_id_tag", "last_id_tag_name"}
 
 
 async def async_get_config_entry_diagnostics(hass: HomeAssistant, entry: ChargeShareConfigEntry) -> dict[str, Any]:
+    if is_hub_link(entry):
+        return link_diagnostics(entry)
     runtime = entry.runtime_data
     chargers = {}
     for charger_id, coordinator in runtime.coordinators.items():

@@ -33,6 +33,7 @@ from .const import (
 )
 from .control_entry import ChargerControl
 from .coordinator import ChargerCoordinator
+from .hub_link.bookings_charger import booked_tags
 from .ocpp.authorization import IdTagAuthorizer
 from .ocpp.charger import REMOTE_START_TAG, OcppCharger, OcppChargerSettings
 from .ocpp.protocol16 import BootInfo
@@ -75,7 +76,6 @@ async def async_apply_ocpp_options(hass: HomeAssistant, entry: ChargeShareConfig
     wanted = {
         cp_id: _charger_settings(cp_id, options) for cp_id, options in entry.options.get(CONF_CHARGERS, {}).items()
     }
-    tags = _authorizer(entry)
     for charger_id in set(runtime.coordinators) - set(wanted):
         coordinator = runtime.coordinators.pop(charger_id)
         runtime.controls.pop(charger_id).stop()
@@ -96,7 +96,7 @@ async def async_apply_ocpp_options(hass: HomeAssistant, entry: ChargeShareConfig
         charger = coordinator.ocpp
         if charger.settings != settings:
             charger.update_settings(settings)
-        charger.authorizer = tags
+        charger.authorizer = _authorizer(hass, entry, charger_id)
 
 
 def remove_ocpp_charger(hass: HomeAssistant, entry: ChargeShareConfigEntry, device: dr.DeviceEntry) -> bool:
@@ -119,8 +119,9 @@ def _charger_settings(charge_point_id: str, options: Mapping[str, Any]) -> OcppC
     )
 
 
-def _authorizer(entry: ConfigEntry) -> IdTagAuthorizer:
-    return IdTagAuthorizer(entry.options.get(CONF_ID_TAGS, {}), REMOTE_START_TAG)
+def _authorizer(hass: HomeAssistant, entry: ConfigEntry, charger_id: str) -> IdTagAuthorizer:
+    """The host's id tags, and the tags of the charger's bookings inside their windows."""
+    return IdTagAuthorizer(entry.options.get(CONF_ID_TAGS, {}), REMOTE_START_TAG, booked=booked_tags(hass, charger_id))
 
 
 def _add_charger(
@@ -132,7 +133,7 @@ def _add_charger(
     try:
         charger = OcppCharger(
             settings,
-            _authorizer(entry),
+            _authorizer(hass, entry, charge_point_id),
             stored=runtime.store.stored(charge_point_id),
             on_persist=runtime.store.schedule_save,
             profile_interval_s=PROFILE_WRITE_INTERVAL_S,

@@ -25,12 +25,15 @@ from homeassistant.helpers.entity_platform import AddEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import dt as dt_util
 
+from .booking_sensors import NextBookingSensor, todays_earnings
 from .charger import Capability, ChargerState, ChargerStatus, ConnectorStatus, Phases
 from .control.model import Decision
 from .control.sharing import Availability
 from .control_entity import ControlEntity
 from .coordinator import ChargerCoordinator
 from .entity import ChargeShareEntity, async_add_charger_entities, supported
+from .hub_link.bookings_book import async_booking_book
+from .hub_link.entry import is_hub_link
 from .runtime import ChargeShareConfigEntry
 from .sharing_entity import SharingEntity
 
@@ -233,11 +236,17 @@ SHARING_SENSORS: tuple[SharingSensorDescription, ...] = (
 async def async_setup_entry(
     hass: HomeAssistant, entry: ChargeShareConfigEntry, async_add_entities: AddEntitiesCallback
 ) -> None:
+    book = await async_booking_book(hass)
+    if is_hub_link(entry):
+        async_add_entities([todays_earnings(entry, book)])
+        return
+
     def build(coordinator: ChargerCoordinator) -> list[SensorEntity]:
         return [
             *(ChargeShareSensor(coordinator, d) for d in supported(coordinator, SENSORS)),
             *(ControlSensor(coordinator, d) for d in CONTROL_SENSORS),
             *(SharingSensor(coordinator, d) for d in SHARING_SENSORS),
+            NextBookingSensor(coordinator, book),
         ]
 
     async_add_charger_entities(hass, entry, async_add_entities, build)

@@ -93,7 +93,8 @@ def _coordinator(hass: HomeAssistant, device_id: str) -> ChargerCoordinator:
             entry = hass.config_entries.async_get_entry(entry_id)
             if entry is None or entry.domain != DOMAIN:
                 continue
-            for coordinator in _loaded_entry(hass, entry_id).runtime_data.coordinators.values():
+            # The hub link's entry (the hub's device) has no chargers.
+            for coordinator in getattr(_loaded_entry(hass, entry_id).runtime_data, "coordinators", {}).values():
                 if coordinator.device_identifier in device.identifiers:
                     return coordinator
     raise _invalid("unknown_charger", f"{device_id} is not a ChargeShare charger", device_id=device_id)

@@ -7,8 +7,9 @@ a database the tests may wipe (`.ci/run` creates one on the CI machine's server)
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 import contextlib
+from datetime import datetime
 import os
 from pathlib import Path
 import socket
@@ -16,6 +17,7 @@ import threading
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 import pytest
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
@@ -80,6 +82,11 @@ async def db(empty_db: Database) -> Database:
 async def client(hub_config: HubConfig, db: Database, aiohttp_client: Any) -> Any:
     """The hub's API on 127.0.0.1, on a migrated database."""
     return await aiohttp_client(create_app(hub_config, db))
+
+
+def clocked_app(config: HubConfig, db: Database, clock: Callable[[], datetime]) -> web.Application:
+    """The hub without background timers, every service on `clock` (which a test moves by hand)."""
+    return create_app(config, db, background_tasks=False, clock=clock)
 
 
 async def register(client: Any, email: str, *, host: bool = False, password: str = "correct horse battery") -> Any:

@@ -33,7 +33,7 @@ async def start_user_flow(hass: HomeAssistant) -> dict[str, Any]:
     """The menu, then the OCPP central system's form."""
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": config_entries.SOURCE_USER})
     assert result["type"] == FlowResultType.MENU
-    assert result["menu_options"] == ["ocpp", "modbus"]
+    assert result["menu_options"] == ["ocpp", "modbus", "hub_link"]
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {"next_step_id": "ocpp"})
     assert result["type"] == FlowResultType.FORM
     assert result["step_id"] == "ocpp"

@@ -188,6 +188,22 @@ class OcppCharger:
         result = await self._request(call.RemoteStopTransaction(transaction_id=transaction_id))
         self._expect(result.status, "Accepted", "RemoteStopTransaction")
 
+    async def async_reserve(self, reservation_id: int, id_tag: str, expiry: datetime) -> None:
+        """Hold the connector for `id_tag` until `expiry` (OCPP ReserveNow); the charger lets the reservation lapse."""
+        self._require(Capability.RESERVATIONS)
+        expiry_date = expiry.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+        result = await self._request(
+            call.ReserveNow(
+                connector_id=CONNECTOR_ID, expiry_date=expiry_date, id_tag=id_tag, reservation_id=reservation_id
+            )
+        )
+        self._expect(result.status, "Accepted", "ReserveNow")
+
+    async def async_cancel_reservation(self, reservation_id: int) -> None:
+        self._require(Capability.RESERVATIONS)
+        result = await self._request(call.CancelReservation(reservation_id=reservation_id))
+        self._expect(result.status, "Accepted", "CancelReservation")
+
     async def async_set_available(self, available: bool) -> None:
         kind = AvailabilityType.operative if available else AvailabilityType.inoperative
         result = await self._request(call.ChangeAvailability(connector_id=0, type=kind))

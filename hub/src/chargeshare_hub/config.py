@@ -15,7 +15,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 ENV_PREFIX = "CHARGESHARE_HUB_"
 SECRET_FILE = "secret_key"  # noqa: S105 (a file name)
-SECRET_FIELDS = frozenset({"secret_key"})
+SECRET_FIELDS = frozenset({"secret_key", "smtp_password"})
+SMTP_SECURITY = ("none", "starttls", "tls")  # plain, upgraded after connecting, TLS from the first byte
 
 
 class ConfigError(ValueError):
@@ -37,6 +38,19 @@ class HubConfig:
     login_window_s: int = 300
     session_days: int = 30
     photo_max_bytes: int = 5_000_000
+    # Listing health (see listings/health.py): a listing whose host has not confirmed it for this long is hidden,
+    # and the host is reminded this many days before; a status older than its limit shows as UNKNOWN.
+    listing_stale_days: int = 60
+    listing_reminder_days: int = 7
+    status_fresh_minutes: int = 30  # a live status, reported by the host's Home Assistant
+    manual_status_fresh_days: int = 14  # a status the host typed in (or the hub set, confirming a fix)
+    verified_host_bookings: int = 3  # fulfilled bookings at a verified host's listings that earn the badge
+    smtp_host: str = ""  # empty: no email is sent; it stays queued (and the inbox works) until one is set
+    smtp_port: int = 587
+    smtp_username: str = ""  # empty: no AUTH
+    smtp_password: str = ""
+    smtp_from: str = ""  # empty: ChargeShare <no-reply@the public address's host>
+    smtp_security: str = "starttls"  # none, starttls or tls
 
     @property
     def database_url(self) -> str:
@@ -86,6 +100,12 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
     _ = config.database_url  # a bad URL is reported at start, not at the first query
     if config.workers < 1:
         raise ConfigError(f"workers: must be at least 1, got {config.workers}")
+    if config.verified_host_bookings < 0:
+        raise ConfigError(f"verified_host_bookings: must be 0 or more, got {config.verified_host_bookings}")
+    if config.smtp_security not in SMTP_SECURITY:
+        raise ConfigError(f"smtp_security: one of {', '.join(SMTP_SECURITY)}, got {config.smtp_security!r}")
+    if not 0 < config.smtp_port < 65536:
+        raise ConfigError(f"smtp_port: a port from 1 to 65535, got {config.smtp_port}")
     return config
 
 

@@ -59,6 +59,7 @@ async def test_every_parameter_is_in_the_openapi_document(client: Any) -> None:
 
     declared = {p["name"] for p in document["paths"]["/api/v1/search"]["get"]["parameters"]}
 
-    assert declared == {"lat", "lon", "radius_km", "bbox", "standard", "min_power_kw", "max_price", "currency",
-                        "free_from", "free_until", "min_rating", "green", "sort", "limit", "cursor"}  # fmt: skip
+    assert declared == {"lat", "lon", "radius_km", "bbox", "standard", "vehicle", "energy_kwh", "min_power_kw",
+                        "max_price", "currency", "free_from", "free_until", "min_rating", "green", "sort", "limit",
+                        "cursor"}  # fmt: skip
     assert "security" not in document["paths"]["/api/v1/search"]["get"]

@@ -18,6 +18,8 @@ from chargeshare_hub.search.tables import SearchEntry
 from chargeshare_hub.seed import seed_hosts
 from chargeshare_hub.seed.towns import jittered, pick, towns
 
+SEEDED = datetime(2026, 1, 1, tzinfo=UTC)
+
 
 def _rng(seed: int) -> random.Random:
     return random.Random(seed)  # noqa: S311 (reproducible made-up data)
@@ -28,7 +30,7 @@ async def _everything(db: Database, query: SearchQuery) -> list[str]:
     found: list[str] = []
     async with db.read() as session:
         while True:
-            page = await find(session, None, query)
+            page = await find(session, None, query, now=SEEDED)  # while the seeded listings are not stale
             found += [result.location_id for result in page.results]
             if page.next_offset is None:
                 return found
@@ -37,7 +39,7 @@ async def _everything(db: Database, query: SearchQuery) -> list[str]:
 
 @pytest.fixture
 async def points(db: Database) -> list[tuple[str, float, float]]:
-    await seed_hosts(db, 400, seed=21, countries=("NL", "BE", "LU"), clock=lambda: datetime(2026, 1, 1, tzinfo=UTC))
+    await seed_hosts(db, 400, seed=21, countries=("NL", "BE", "LU"), clock=lambda: SEEDED)
     async with db.read() as session:
         rows = await session.execute(
             select(SearchEntry.location_id, SearchEntry.latitude, SearchEntry.longitude).where(

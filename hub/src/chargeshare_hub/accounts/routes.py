@@ -174,6 +174,7 @@ def user_json(user: User) -> dict[str, Any]:
     return {
         "id": user.id,
         "email": user.email,
+        "email_verified": user.email_verified_at is not None,
         "name": user.name,
         "host": user.is_host,
         "driver": user.is_driver,

@@ -17,6 +17,8 @@ from sqlalchemy import bindparam, delete, func, select, update
 from ..config import HubConfig
 from ..db.base import utcnow
 from ..db.engine import Database
+from ..events.log import Audience, record_event
+from ..trust.verification import send_verification
 from ..web.errors import ApiError, bad_request, conflict, not_found
 from .passwords import MAX_LENGTH, MIN_LENGTH, hash_password, needs_rehash, verify_password
 from .principal import Principal
@@ -29,6 +31,7 @@ PAIRING_LENGTH = 8
 PAIRING_TTL = timedelta(minutes=15)
 LINK_TOKEN_NAME = "Home Assistant"  # noqa: S105 (a label)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TOKEN_REVOKED_EVENT = "token.revoked"  # noqa: S105 (an event kind)
 TOKEN_TOUCH_EVERY = timedelta(minutes=1)  # last_used_at: fresh enough to show, without a write per request
 # Built once: SQLAlchemy works out a statement's cache key per statement object, at a cost per request.
 TOKEN_PRINCIPAL = (
@@ -65,8 +68,17 @@ class Accounts:
         self._config = config
 
     async def register(
-        self, email: str, password: str, name: str, *, host: bool = False, driver: bool = True, admin: bool = False
+        self,
+        email: str,
+        password: str,
+        name: str,
+        *,
+        host: bool = False,
+        driver: bool = True,
+        admin: bool = False,
+        verified: bool = False,
     ) -> User:
+        """A new account; unless `verified` (demo accounts), a link to verify its address goes out with it."""
         email = normalize_email(email)
         check_password(password)
         if not name.strip():
@@ -78,11 +90,15 @@ class Accounts:
             is_host=host,
             is_driver=driver,
             is_admin=admin,
+            email_verified_at=utcnow() if verified else None,
         )
         async with self._db.write() as session:
             if await session.scalar(select(User.id).where(User.email == email)) is not None:
                 raise conflict("email_taken", "An account with this email address exists.", "email")
             session.add(user)
+            if not verified:
+                await session.flush()
+                await send_verification(session, user.id, email, utcnow())
         return user
 
     async def sign_in(self, email: str, password: str, address: str) -> tuple[User, IssuedSecret]:
@@ -167,14 +183,17 @@ class Accounts:
             return list(result)
 
     async def revoke_token(self, user_id: int, token_id: int) -> None:
+        """Revoked at once: a Home Assistant linked with it is told (`bye`) and disconnected, in any hub process."""
+        now = utcnow()
         async with self._db.write() as session:
             result = await session.execute(
                 update(ApiToken)
                 .where(ApiToken.id == token_id, ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-                .values(revoked_at=utcnow())
+                .values(revoked_at=now)
             )
             if result.rowcount == 0:  # another's token looks exactly like no token
                 raise not_found("token")
+            record_event(session, TOKEN_REVOKED_EVENT, {"token_id": token_id}, now=now, audience=Audience.INTERNAL)
 
     async def principal_for_token(self, secret: str) -> Principal | None:
         """Asked on every API request: one statement, so that a revoked token stops at once at little cost."""

@@ -21,6 +21,8 @@ class User(Base):
     is_driver: Mapped[bool] = mapped_column(Boolean, default=True)
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
+    email_verified_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)  # of `email` (trust/)
+    deleted_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)  # anonymised (privacy/)
 
 
 class WebSession(Base):

@@ -63,9 +63,17 @@ class Plan:
 
 
 async def plan_booking(
-    session: AsyncSession, principal: Principal, body: dict[str, Any], *, start: datetime, end: datetime, now: datetime
+    session: AsyncSession,
+    principal: Principal,
+    body: dict[str, Any],
+    *,
+    start: datetime,
+    end: datetime,
+    now: datetime,
+    stale_before: datetime,
 ) -> Plan:
-    location = await Listings.visible(session, principal, body["location_id"])
+    """`stale_before`: a listing confirmed earlier is hidden, so it cannot be booked (see `listings.health`)."""
+    location = await Listings.visible(session, principal, body["location_id"], stale_before=stale_before)
     if location.removed_at is not None:
         raise not_found("listing")
     if location.host_id == principal.user_id:

@@ -20,6 +20,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..db.base import Base
 from ..db.engine import Database
+from ..link import booking_messages
+from . import notices
 from .guard import is_slot_taken, slot_taken
 from .tables import Booking, BookingCharge, BookingRequest
 
@@ -107,6 +109,8 @@ async def _insert(session: AsyncSession, news: list[NewBooking]) -> None:
     charges = [_columns(charge) for new in news for charge in new.charges]
     if charges:
         await session.execute(insert(BookingCharge), charges)
+    await notices.new_bookings(session, [new.booking for new in news])
+    await booking_messages.new_bookings(session, [new.booking for new in news])
 
 
 def _columns(row: Base) -> dict[str, Any]:

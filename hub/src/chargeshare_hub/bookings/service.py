@@ -22,10 +22,13 @@ from ..accounts.principal import Principal
 from ..config import HubConfig
 from ..db.base import utcnow
 from ..db.engine import Database
+from ..link import booking_messages
+from ..listings.health import HealthRules
 from ..listings.service import Listings
 from ..listings.tables import Location
+from ..waitlist.offers import offer_freed_slot
 from ..web.errors import ApiError, bad_request, conflict, forbidden, not_found
-from . import fees
+from . import fees, notices
 from .creation import new_booking, plan_booking
 from .group_commit import GroupCommit
 from .guard import flush_guarded, slot_free, slot_taken
@@ -51,6 +54,7 @@ class Bookings:
     def __init__(self, db: Database, config: HubConfig, clock: Callable[[], datetime] = utcnow) -> None:
         self._db = db
         self._config = config
+        self._health = HealthRules.from_config(config)
         self.clock = clock
         self._group_commit = GroupCommit(db)
 
@@ -58,7 +62,8 @@ class Bookings:
 
     async def terms(self, principal: Principal | None, location_id: str) -> Terms:
         async with self._db.read() as session:
-            await Listings.visible(session, principal, location_id)
+            stale_before = self._health.stale_before(self.clock())
+            await Listings.visible(session, principal, location_id, stale_before=stale_before)
             return await load_terms(session, location_id)
 
     async def set_terms(self, principal: Principal, location_id: str, body: dict[str, Any]) -> Terms:
@@ -79,7 +84,9 @@ class Bookings:
         start, end = parse_period(body["period"])
         now = self.clock()
         async with self._db.read() as session:
-            plan = await plan_booking(session, principal, body, start=start, end=end, now=now)
+            plan = await plan_booking(
+                session, principal, body, start=start, end=end, now=now, stale_before=self._health.stale_before(now)
+            )
         for evse in plan.evses:
             new = new_booking(plan, evse, principal, body, start=start, end=end, now=now)
             try:
@@ -120,6 +127,8 @@ class Bookings:
             booking, location, role = await _access(session, principal, booking_id, lock=True)
             if role is not Role.DRIVER:
                 raise forbidden("Only the driver changes a booking.")
+            # A driver no longer invited keeps (and may cancel) the booking, but takes no other slot there.
+            await Listings.visible(session, principal, location.id, stale_before=self._health.stale_before(now))
             if booking.reservation_status != Status.RESERVED:
                 raise conflict("not_changeable", f"A {booking.reservation_status} booking cannot be changed.")
             terms = await load_terms(session, location.id)
@@ -143,6 +152,8 @@ class Bookings:
             session.add(request)
             if terms.approval != HOST_APPROVAL:
                 await _move(session, booking, request, location, now)
+            await notices.changed(session, booking, location, request, waiting=terms.approval == HOST_APPROVAL)
+            await booking_messages.changed(session, booking, now, waiting=terms.approval == HOST_APPROVAL)
             await session.flush()
             return await self._view(session, booking)
 
@@ -153,28 +164,40 @@ class Bookings:
         return await self._answer(principal, booking_id, accept=False)
 
     async def _answer(self, principal: Principal, booking_id: str, *, accept: bool) -> BookingView:
-        now = self.clock()
         async with self._db.write() as session:
-            booking, location, role = await _access(session, principal, booking_id, lock=True)
-            if role is not Role.HOST:
-                raise forbidden("Only the listing's host answers booking requests.")
-            request = await _pending_request(session, booking.id)
-            if request is None:
-                raise conflict("nothing_pending", "This booking has no request waiting for an answer.")
-            if request.respond_by is not None and request.respond_by <= now:
-                raise conflict("request_expired", "The time to answer this request has run out.")
-            if not accept:
-                _answer_request(request, RequestStatus.DECLINED, now)
-                if booking.reservation_status == Status.PENDING:
-                    transition(booking, Status.REJECTED, now)
-            elif booking.reservation_status == Status.PENDING:
-                _answer_request(request, RequestStatus.ACCEPTED, now)
-                transition(booking, Status.RESERVED, now)
-                await fees.settle_booking_fee(session, booking, location, now)
-            else:
-                await _move(session, booking, request, location, now)
-            await flush_guarded(session)
-            return await self._view(session, booking)
+            return await self.answer_in(session, principal, booking_id, accept=accept)
+
+    async def answer_in(
+        self, session: AsyncSession, principal: Principal, booking_id: str, *, accept: bool
+    ) -> BookingView:
+        """The host's answer to a booking's pending request, in the caller's transaction (the link's, which
+        records the message with it)."""
+        now = self.clock()
+        booking, location, role = await _access(session, principal, booking_id, lock=True)
+        if role is not Role.HOST:
+            raise forbidden("Only the listing's host answers booking requests.")
+        request = await _pending_request(session, booking.id)
+        if request is None:
+            raise conflict("nothing_pending", "This booking has no request waiting for an answer.")
+        if request.respond_by is not None and request.respond_by <= now:
+            raise conflict("request_expired", "The time to answer this request has run out.")
+        is_change = booking.reservation_status != Status.PENDING
+        if not accept:
+            _answer_request(request, RequestStatus.DECLINED, now)
+            if booking.reservation_status == Status.PENDING:
+                transition(booking, Status.REJECTED, now)
+        elif booking.reservation_status == Status.PENDING:
+            _answer_request(request, RequestStatus.ACCEPTED, now)
+            transition(booking, Status.RESERVED, now)
+            await fees.settle_booking_fee(session, booking, location, now)
+        else:
+            await _move(session, booking, request, location, now)
+        await flush_guarded(session)
+        await notices.answered(session, booking, location, accepted=accept, change=is_change)
+        await booking_messages.answered(session, booking, now, accepted=accept, change=is_change)
+        if booking.reservation_status == Status.REJECTED:
+            await offer_freed_slot(session, booking, now)
+        return await self._view(session, booking)
 
     async def cancel(self, principal: Principal, booking_id: str, reason: str) -> BookingView:
         now = self.clock()
@@ -201,7 +224,10 @@ class Bookings:
                     await fees.charge_expiry_fee(session, booking, location, fees.FeeKind.LATE_CANCELLATION_FEE, now)
             else:
                 await fees.refund_booking_fee(session, booking, now)
+            await notices.canceled(session, booking, location, by_driver=role is Role.DRIVER)
+            await booking_messages.canceled(session, booking, now)
             await session.flush()
+            await offer_freed_slot(session, booking, now)
             return await self._view(session, booking)
 
     async def sweep(self) -> Swept:

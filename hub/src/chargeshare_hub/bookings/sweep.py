@@ -13,8 +13,10 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..link import booking_messages
 from ..listings.tables import Location
-from . import fees
+from ..waitlist.offers import offer_freed_slot
+from . import fees, notices
 from .lifecycle import RequestStatus, Status, transition
 from .reads import load_terms
 from .tables import Booking, BookingRequest
@@ -26,6 +28,10 @@ class Swept:
     failed_bookings: int
     no_shows: int
 
+    def __bool__(self) -> bool:
+        """Whether the sweep changed anything (worth a line in the log)."""
+        return bool(self.failed_requests or self.failed_bookings or self.no_shows)
+
 
 async def sweep(session: AsyncSession, now: datetime) -> Swept:
     expired = await session.scalars(
@@ -33,10 +39,9 @@ async def sweep(session: AsyncSession, now: datetime) -> Swept:
         .where(BookingRequest.request_status == RequestStatus.PENDING, BookingRequest.respond_by <= now)
         .with_for_update(skip_locked=True)
     )
-    failed_requests = 0
-    for request in expired:
+    failed = list(expired)
+    for request in failed:
         request.request_status, request.respond_by, request.answered_at = RequestStatus.FAILED, None, now
-        failed_requests += 1
     pending = await session.scalars(
         select(Booking)
         .where(Booking.reservation_status == Status.PENDING, Booking.respond_by <= now)
@@ -45,8 +50,11 @@ async def sweep(session: AsyncSession, now: datetime) -> Swept:
     failed_bookings = 0
     for booking in pending:
         transition(booking, Status.FAILED, now)
+        await offer_freed_slot(session, booking, now)
         failed_bookings += 1
-    return Swept(failed_requests, failed_bookings, await _no_shows(session, now))
+    await notices.requests_expired(session, failed)
+    await booking_messages.requests_expired(session, failed, now)
+    return Swept(len(failed), failed_bookings, await _no_shows(session, now))
 
 
 async def _no_shows(session: AsyncSession, now: datetime) -> int:
@@ -64,6 +72,9 @@ async def _no_shows(session: AsyncSession, now: datetime) -> int:
         transition(booking, Status.NO_SHOW, now)
         if terms.noshow_fee:
             await fees.charge_expiry_fee(session, booking, location, fees.FeeKind.NO_SHOW_FEE, now)
+        await notices.no_show(session, booking, location)
+        await booking_messages.no_show(session, booking, now)
+        await offer_freed_slot(session, booking, now)
         count += 1
     await session.flush()
     return count

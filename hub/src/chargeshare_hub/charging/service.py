@@ -54,122 +54,162 @@ class Charging:
         meter_start_wh: int,
     ) -> ChargingSession:
         """The session, begun at the host's charger; an id tag of a booking there fulfils the booking."""
+
+        async def start_session(session: AsyncSession) -> ChargingSession:
+            return await self.start_in(
+                session,
+                host_id,
+                session_id,
+                location_id=location_id,
+                evse_uid=evse_uid,
+                connector_id=connector_id,
+                id_tag=id_tag,
+                auth_method=auth_method,
+                start=start,
+                meter_start_wh=meter_start_wh,
+            )
+
+        return await self._write_once(start_session)
+
+    async def start_in(
+        self,
+        session: AsyncSession,
+        host_id: int,
+        session_id: str,
+        *,
+        location_id: str,
+        evse_uid: str,
+        connector_id: str,
+        id_tag: str,
+        auth_method: str,
+        start: datetime,
+        meter_start_wh: int,
+    ) -> ChargingSession:
+        """`session_started` in the caller's transaction (the link's, which records the message with it)."""
         _check_id(session_id, 36, "session_id")
         _check_id(id_tag, 20, "id_tag")
         if auth_method not in AUTH_METHODS:
             raise bad_request("invalid", f"auth_method is one of {', '.join(AUTH_METHODS)}.", "auth_method")
         _check_meter(meter_start_wh, "meter_start_wh")
-
-        async def start_session(session: AsyncSession) -> ChargingSession:
-            existing = await session.get(ChargingSession, session_id)
-            if existing is not None:
-                if existing.host_id != host_id:
-                    raise conflict("session_id_taken", "Another charger reported a session with this id.", "id")
-                return existing
-            location, evse, connector = await _charger(session, host_id, location_id, evse_uid, connector_id)
-            named = await session.scalars(select(HostTariff).where(HostTariff.id.in_(connector.tariff_ids)))
-            documents = {row.id: row.document for row in named}
-            copies = valid_at([documents[i] for i in connector.tariff_ids if i in documents], start)
-            tariff = pricing_tariff(copies)
-            booking = await booking_for_id_tag(session, id_tag, start)
-            if booking is not None and booking.location_id != location_id:
-                booking = None
-            row = ChargingSession(
-                id=session_id,
-                location_id=location_id,
-                evse_uid=evse_uid,
-                connector_id=connector_id,
-                host_id=host_id,
-                driver_id=None if booking is None else booking.driver_id,
-                booking_id=None if booking is None else booking.id,
-                id_tag=id_tag,
-                auth_method=auth_method,
-                start_date_time=start,
-                meter_start_wh=meter_start_wh,
-                energy_wh=0,
-                status="ACTIVE",
-                currency=FREE_CURRENCY if tariff is None else tariff.currency,
-                tariffs=copies,
-                cdr_location=cdr_location(location, evse, connector),
-                last_updated=self._clock(),
-            )
-            session.add(row)
-            await session.flush()
-            if booking is not None:
-                await mark_fulfilled(session, booking, start)
-            return row
-
-        return await self._write_once(start_session)
+        existing = await session.get(ChargingSession, session_id)
+        if existing is not None:
+            if existing.host_id != host_id:
+                raise conflict("session_id_taken", "Another charger reported a session with this id.", "id")
+            return existing
+        location, evse, connector = await _charger(session, host_id, location_id, evse_uid, connector_id)
+        named = await session.scalars(select(HostTariff).where(HostTariff.id.in_(connector.tariff_ids)))
+        documents = {row.id: row.document for row in named}
+        copies = valid_at([documents[i] for i in connector.tariff_ids if i in documents], start)
+        tariff = pricing_tariff(copies)
+        booking = await booking_for_id_tag(session, id_tag, start)
+        if booking is not None and booking.location_id != location_id:
+            booking = None
+        row = ChargingSession(
+            id=session_id,
+            location_id=location_id,
+            evse_uid=evse_uid,
+            connector_id=connector_id,
+            host_id=host_id,
+            driver_id=None if booking is None else booking.driver_id,
+            booking_id=None if booking is None else booking.id,
+            id_tag=id_tag,
+            auth_method=auth_method,
+            start_date_time=start,
+            meter_start_wh=meter_start_wh,
+            energy_wh=0,
+            status="ACTIVE",
+            currency=FREE_CURRENCY if tariff is None else tariff.currency,
+            tariffs=copies,
+            cdr_location=cdr_location(location, evse, connector),
+            last_updated=self._clock(),
+        )
+        session.add(row)
+        await session.flush()
+        if booking is not None:
+            await mark_fulfilled(session, booking, start)
+        return row
 
     async def session_progress(
         self, host_id: int, session_id: str, *, message_id: str, at: datetime, meter_wh: int
     ) -> ChargingSession:
         """A meter reading; one already applied (same message id) or one after the end changes nothing."""
-        _check_id(message_id, 64, "message_id")
-        _check_meter(meter_wh, "meter_wh")
 
         async def record(session: AsyncSession) -> ChargingSession:
-            row = await _reported_session(session, host_id, session_id)
-            seen = await session.scalar(
-                select(MeterValue.id).where(MeterValue.session_id == session_id, MeterValue.message_id == message_id)
-            )
-            if row.status != "ACTIVE" or seen is not None:
-                return row
-            session.add(MeterValue(session_id=session_id, message_id=message_id, at=at, meter_wh=meter_wh))
-            row.energy_wh = max(row.energy_wh, meter_wh - row.meter_start_wh)
-            row.last_updated = self._clock()
-            await session.flush()
-            return row
+            return await self.progress_in(session, host_id, session_id, message_id=message_id, at=at, meter_wh=meter_wh)
 
         return await self._write_once(record)
 
+    async def progress_in(
+        self, session: AsyncSession, host_id: int, session_id: str, *, message_id: str, at: datetime, meter_wh: int
+    ) -> ChargingSession:
+        """`session_progress` in the caller's transaction."""
+        _check_id(message_id, 64, "message_id")
+        _check_meter(meter_wh, "meter_wh")
+        row = await _reported_session(session, host_id, session_id)
+        seen = await session.scalar(
+            select(MeterValue.id).where(MeterValue.session_id == session_id, MeterValue.message_id == message_id)
+        )
+        if row.status != "ACTIVE" or seen is not None:
+            return row
+        session.add(MeterValue(session_id=session_id, message_id=message_id, at=at, meter_wh=meter_wh))
+        row.energy_wh = max(row.energy_wh, meter_wh - row.meter_start_wh)
+        row.last_updated = self._clock()
+        await session.flush()
+        return row
+
     async def session_ended(self, host_id: int, session_id: str, *, end: datetime, meter_stop_wh: int) -> Cdr:
         """Completes the session and issues its CDR, priced with the tariff copied at the start."""
-        _check_meter(meter_stop_wh, "meter_stop_wh")
 
         async def finish(session: AsyncSession) -> Cdr:
-            row = await _reported_session(session, host_id, session_id)
-            if row.status == "COMPLETED":
-                issued = await session.get(Cdr, row.id)
-                assert issued is not None  # the CDR is written in the transaction that completes the session
-                return issued
-            if row.status != "ACTIVE":
-                raise conflict("not_active", f"The session is {row.status}; only an active one ends.")
-            if end < row.start_date_time:
-                raise bad_request("invalid", "A session ends after it starts.", "end")
-            if meter_stop_wh < row.meter_start_wh:
-                raise bad_request("invalid", "The meter reads less than at the start.", "meter_stop_wh")
-            readings = await session.execute(
-                select(MeterValue.at, MeterValue.meter_wh).where(MeterValue.session_id == row.id)
-            )
-            pieces = stretches(
-                row.start_date_time, row.meter_start_wh, [(at, wh) for at, wh in readings], end, meter_stop_wh
-            )
-            now = self._clock()
-            row.end_date_time, row.meter_stop_wh, row.status, row.last_updated = end, meter_stop_wh, "COMPLETED", now
-            row.energy_wh = round(sum(piece.period.energy_kwh for piece in pieces) * 1000)
-            tariff = pricing_tariff(row.tariffs)
-            location = await session.get(Location, row.location_id)
-            assert location is not None
-            cost = None if tariff is None else session_cost(tariff, location.time_zone, row.start_date_time, pieces)
-            excl, incl = cost_minor(cost, row.currency)
-            cdr = Cdr(
-                id=row.id,
-                session_id=row.id,
-                host_id=row.host_id,
-                driver_id=row.driver_id,
-                currency=row.currency,
-                total_cost_excl_minor=excl,
-                total_cost_incl_minor=incl,
-                credit=False,
-                document=cdr_document(row, pieces, tariff, cost, now),
-                created_at=now,
-            )
-            session.add(cdr)
-            await session.flush()
-            return cdr
+            return await self.end_in(session, host_id, session_id, end=end, meter_stop_wh=meter_stop_wh)
 
         return await self._write_once(finish)
+
+    async def end_in(
+        self, session: AsyncSession, host_id: int, session_id: str, *, end: datetime, meter_stop_wh: int
+    ) -> Cdr:
+        """`session_ended` in the caller's transaction."""
+        _check_meter(meter_stop_wh, "meter_stop_wh")
+        row = await _reported_session(session, host_id, session_id)
+        if row.status == "COMPLETED":
+            issued = await session.get(Cdr, row.id)
+            assert issued is not None  # the CDR is written in the transaction that completes the session
+            return issued
+        if row.status != "ACTIVE":
+            raise conflict("not_active", f"The session is {row.status}; only an active one ends.")
+        if end < row.start_date_time:
+            raise bad_request("invalid", "A session ends after it starts.", "end")
+        if meter_stop_wh < row.meter_start_wh:
+            raise bad_request("invalid", "The meter reads less than at the start.", "meter_stop_wh")
+        readings = await session.execute(
+            select(MeterValue.at, MeterValue.meter_wh).where(MeterValue.session_id == row.id)
+        )
+        pieces = stretches(
+            row.start_date_time, row.meter_start_wh, [(at, wh) for at, wh in readings], end, meter_stop_wh
+        )
+        now = self._clock()
+        row.end_date_time, row.meter_stop_wh, row.status, row.last_updated = end, meter_stop_wh, "COMPLETED", now
+        row.energy_wh = round(sum(piece.period.energy_kwh for piece in pieces) * 1000)
+        tariff = pricing_tariff(row.tariffs)
+        location = await session.get(Location, row.location_id)
+        assert location is not None
+        cost = None if tariff is None else session_cost(tariff, location.time_zone, row.start_date_time, pieces)
+        excl, incl = cost_minor(cost, row.currency)
+        cdr = Cdr(
+            id=row.id,
+            session_id=row.id,
+            host_id=row.host_id,
+            driver_id=row.driver_id,
+            currency=row.currency,
+            total_cost_excl_minor=excl,
+            total_cost_incl_minor=incl,
+            credit=False,
+            document=cdr_document(row, pieces, tariff, cost, now),
+            created_at=now,
+        )
+        session.add(cdr)
+        await session.flush()
+        return cdr
 
     async def credit(
         self, by: Principal, cdr_id: str, amount_minor: int | None, reason: str, request_key: str | None = None

@@ -1,7 +1,8 @@
 """The JSON Schema of a listing as a host sends it: an OCPI 2.2.1 Location plus the hub's own fields.
 
-Fields the hub owns (`id`, `country_code`, `party_id`, `last_updated`, `images`) are accepted, so that an OCPI
-Location can be sent as it is, and ignored.
+Fields the hub owns (`id`, `country_code`, `party_id`, `last_updated`, `images`, `host`, `stale`,
+`availability_confirmed_at`) are accepted, so that an OCPI Location, or a listing as the hub shows it, can be sent
+as it is, and ignored.
 """
 
 from __future__ import annotations
@@ -144,6 +145,9 @@ LOCATION = _object(
         "party_id": _IGNORED,
         "last_updated": _IGNORED,
         "images": _IGNORED,
+        "host": _IGNORED,
+        "stale": _IGNORED,
+        "availability_confirmed_at": _IGNORED,
         "publish": {"type": "boolean"},
         "publish_allowed_to": {
             "type": "array",

@@ -1,5 +1,7 @@
 """A listing as JSON: an OCPI 2.2.1 Location, plus the hub's own fields (`access_instructions`,
-`house_rules`, each connector's `max_power`). Optional fields without a value are left out, as OCPI allows."""
+`house_rules`, each connector's `max_power`; for its host and admins `stale` and `availability_confirmed_at`).
+Optional fields without a value are left out, as OCPI allows. An EVSE's status is shown as `health` rules it at
+the moment of reading: an old one is UNKNOWN."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from .health import HealthRules
 from .power import max_power_w
 from .tables import Connector, Evse, ExceptionalPeriod, Location, Photo, RegularHours
 
@@ -44,8 +47,11 @@ def photo_url(base_url: str, photo: Photo) -> str:
     return f"{base_url}/api/v1/listings/{photo.location_id}/photos/{photo.id}"
 
 
-def listing_json(listing: LoadedListing, *, base_url: str, show_invites: bool) -> dict[str, Any]:
-    """`show_invites`: whom the host invited is for the host's and admins' eyes only."""
+def listing_json(
+    listing: LoadedListing, *, base_url: str, show_invites: bool, rules: HealthRules, now: datetime
+) -> dict[str, Any]:
+    """`show_invites`: whom the host invited, and whether the listing is stale, is for the host's and admins' eyes
+    only (nobody else sees a stale listing at all)."""
     location = listing.location
     document: dict[str, Any] = {
         "id": location.id,
@@ -53,7 +59,7 @@ def listing_json(listing: LoadedListing, *, base_url: str, show_invites: bool) -
         "publish_allowed_to": listing.invited_emails if show_invites else None,
         **place_json(location),
         "parking_type": location.parking_type,
-        "evses": [_evse_json(evse, connectors) for evse, connectors in listing.evses],
+        "evses": [_evse_json(evse, connectors, rules, now) for evse, connectors in listing.evses],
         "directions": location.directions,
         "operator": location.operator,
         "facilities": location.facilities,
@@ -66,6 +72,9 @@ def listing_json(listing: LoadedListing, *, base_url: str, show_invites: bool) -
         "house_rules": location.house_rules,
         "last_updated": ocpi_time(location.last_updated),
     }
+    if show_invites:
+        document["stale"] = rules.is_stale(location.availability_confirmed_at, now)
+        document["availability_confirmed_at"] = ocpi_time(location.availability_confirmed_at)
     return _without_empty(document)
 
 
@@ -81,12 +90,12 @@ def photo_json(photo: Photo, base_url: str) -> dict[str, Any]:
     )
 
 
-def _evse_json(evse: Evse, connectors: list[Connector]) -> dict[str, Any]:
+def _evse_json(evse: Evse, connectors: list[Connector], rules: HealthRules, now: datetime) -> dict[str, Any]:
     return _without_empty(
         {
             "uid": evse.uid,
             "evse_id": evse.evse_id,
-            "status": evse.status,
+            "status": rules.shown_status(evse.status, evse.status_updated_at, evse.status_live, now),
             "capabilities": evse.capabilities,
             "connectors": [_connector_json(connector) for connector in connectors],
             "floor_level": evse.floor_level,

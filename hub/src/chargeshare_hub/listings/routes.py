@@ -11,6 +11,7 @@ from typing import Any
 from aiohttp import BodyPartReader, StreamReader, hdrs, web
 
 from ..accounts.principal import Principal
+from ..trust.badge import host_json
 from ..web.api import Routes
 from ..web.context import hub_of
 from ..web.errors import ApiError, bad_request, not_found
@@ -40,16 +41,23 @@ _CHUNK = 64 * 1024
 async def create_listing(request: web.Request, principal: Principal | None, body: Any) -> web.Response:
     assert principal is not None
     listing = await hub_of(request).listings.create(principal, body)
-    return _listing_response(request, listing, principal, status=201)
+    return await _listing_response(request, listing, principal, status=201)
 
 
 @routes.operation("GET", "/api/v1/listings", summary="The host's own listings", scope="listings")
 async def list_own_listings(request: web.Request, principal: Principal | None, _body: Any) -> web.Response:
     assert principal is not None
-    listings = await hub_of(request).listings.of_host(principal)
-    base_url = hub_of(request).config.base_url
+    service = hub_of(request).listings
+    listings = await service.of_host(principal)
+    base_url, now = hub_of(request).config.base_url, service.clock()
+    host = host_json(await hub_of(request).trust.host_profile(principal.user_id))
     return web.json_response(
-        {"listings": [listing_json(item, base_url=base_url, show_invites=True) for item in listings]}
+        {
+            "listings": [
+                listing_json(item, base_url=base_url, show_invites=True, rules=service.rules, now=now) | {"host": host}
+                for item in listings
+            ]
+        }
     )
 
 
@@ -58,7 +66,7 @@ async def list_own_listings(request: web.Request, principal: Principal | None, _
 )
 async def get_listing(request: web.Request, principal: Principal | None, _body: Any) -> web.Response:
     listing = await hub_of(request).listings.get(principal, request.match_info["location_id"])
-    return _listing_response(request, listing, principal)
+    return await _listing_response(request, listing, principal)
 
 
 @routes.operation(
@@ -72,7 +80,7 @@ async def get_listing(request: web.Request, principal: Principal | None, _body: 
 async def replace_listing(request: web.Request, principal: Principal | None, body: Any) -> web.Response:
     assert principal is not None
     listing = await hub_of(request).listings.replace(principal, request.match_info["location_id"], body)
-    return _listing_response(request, listing, principal)
+    return await _listing_response(request, listing, principal)
 
 
 @routes.operation(
@@ -123,11 +131,19 @@ async def delete_photo(request: web.Request, principal: Principal | None, _body:
     return web.Response(status=204)
 
 
-def _listing_response(
+async def _listing_response(
     request: web.Request, listing: LoadedListing, principal: Principal | None, *, status: int = 200
 ) -> web.Response:
     show_invites = principal is not None and (principal.is_admin or principal.user_id == listing.location.host_id)
-    document = listing_json(listing, base_url=hub_of(request).config.base_url, show_invites=show_invites)
+    service = hub_of(request).listings
+    document = listing_json(
+        listing,
+        base_url=hub_of(request).config.base_url,
+        show_invites=show_invites,
+        rules=service.rules,
+        now=service.clock(),
+    )
+    document["host"] = host_json(await hub_of(request).trust.host_profile(listing.location.host_id))
     return web.json_response(document, status=status)
 
 

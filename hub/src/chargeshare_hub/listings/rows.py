@@ -55,6 +55,7 @@ async def write_listing(
     location.charging_when_closed = fields.get("charging_when_closed")
     location.energy_mix = fields.get("energy_mix")
     location.last_updated = now
+    confirm_availability(location, now)  # a host who rewrites the listing stands behind it
     session.add(location)
     await session.flush()
     kept_evses = await _clear_children(session, location.id)
@@ -74,6 +75,19 @@ async def write_listing(
                           period_end=period.end)
         for period in listing.exceptional_periods
     )  # fmt: skip
+
+
+def confirm_availability(location: Location, now: datetime) -> None:
+    location.availability_confirmed_at = now
+    location.stale_reminder_sent_at = None  # the next time it grows old, the host is reminded again
+
+
+def set_status(evse: Evse, status: str, now: datetime, *, live: bool) -> None:
+    """The one way an EVSE's status is written: with when, and whether it is live (see `health`)."""
+    evse.status = status
+    evse.status_updated_at = now
+    evse.status_live = live
+    evse.last_updated = now
 
 
 async def _clear_children(session: AsyncSession, location_id: str) -> dict[str, Evse]:
@@ -98,7 +112,7 @@ async def _delete_unbooked(session: AsyncSession, evse: Evse) -> None:
 async def _write_evse(session: AsyncSession, evse: Evse, position: int, fields: dict[str, Any], now: datetime) -> None:
     evse.position = position
     evse.evse_id = fields.get("evse_id")
-    evse.status = fields["status"]
+    set_status(evse, fields["status"], now, live=False)
     evse.capabilities = fields.get("capabilities", [])
     evse.floor_level = fields.get("floor_level")
     evse.physical_reference = fields.get("physical_reference")

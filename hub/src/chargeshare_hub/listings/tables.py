@@ -42,6 +42,9 @@ class Location(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, default=utcnow)
     last_updated: Mapped[datetime] = mapped_column(UtcDateTime)
     removed_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)
+    # When the host last stood behind the listing (see `health`); stale after listing_stale_days.
+    availability_confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    stale_reminder_sent_at: Mapped[datetime | None] = mapped_column(UtcDateTime, default=None)  # since confirmed
 
 
 class Evse(Base):
@@ -54,6 +57,8 @@ class Evse(Base):
     uid: Mapped[str] = mapped_column(String(36))
     evse_id: Mapped[str | None] = mapped_column(String(48))
     status: Mapped[str] = mapped_column(String(20))
+    status_updated_at: Mapped[datetime] = mapped_column(UtcDateTime)  # whenever `status` is written
+    status_live: Mapped[bool] = mapped_column(Boolean)  # reported by Home Assistant, not typed in (see `health`)
     capabilities: Mapped[list[str]] = mapped_column(JSON)
     floor_level: Mapped[str | None] = mapped_column(String(4))
     physical_reference: Mapped[str | None] = mapped_column(String(16))

@@ -12,16 +12,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Integer, bindparam, exists, select
+from sqlalchemy import ColumnElement, Integer, bindparam, case, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..bookings.tables import HOLDING, Booking
+from ..db.base import UtcDateTime
 from ..listings.opening import open_throughout
 from ..listings.tables import Evse, ExceptionalPeriod, Location, RegularHours
 from .tables import SearchConnector, SearchEntry
 
 # What a charger that works reports now; a booking for later is made against these. Out of order, not yet
-# built, removed or never heard from (UNKNOWN) is not bookable.
+# built, removed or never heard from (UNKNOWN) is not bookable; nor is one of these once too old to be believed,
+# which shows as UNKNOWN (`listings.health`: parameters `live_fresh_since` and `manual_fresh_since`).
 BOOKABLE_STATUSES = ("AVAILABLE", "BLOCKED", "CHARGING", "RESERVED")
 
 _booking = Booking.__table__.c
@@ -46,6 +48,11 @@ def free_evse(*, standards: bool, min_power: bool) -> ColumnElement[bool]:
         _connector.entry_id == SearchEntry.__table__.c.id,
         _evse.id == _connector.evse_row_id,
         _evse.status.in_(BOOKABLE_STATUSES),
+        _evse.status_updated_at
+        >= case(
+            (_evse.status_live.is_(True), bindparam("live_fresh_since", type_=UtcDateTime)),
+            else_=bindparam("manual_fresh_since", type_=UtcDateTime),
+        ),
         ~exists().where(
             _booking.evse_row_id == _connector.evse_row_id,
             _booking.reservation_status.in_(HOLDING),

@@ -19,6 +19,7 @@ from multidict import MultiMapping
 
 from ..listings.enums import CONNECTOR_STANDARDS
 from ..tariffs.money import minor_unit_exponent
+from ..vehicles.params import MAX_ENERGY_KWH, energy_wh
 from ..web.errors import bad_request
 from .spatial import Box
 
@@ -47,6 +48,10 @@ PARAMETERS: tuple[dict[str, Any], ...] = (
                {"type": "string"}),
     _parameter("standard", "An OCPI ConnectorType; repeat for any of several",
                {"type": "string", "enum": list(CONNECTOR_STANDARDS)}, repeatable=True),
+    _parameter("vehicle", "One of the driver's vehicles (signed in): the connectors it takes, instead of standard",
+               {"type": "string"}),
+    _parameter("energy_kwh", "With vehicle: each result carries charging_minutes, at its fastest connector",
+               {"type": "number", "exclusiveMinimum": True, "minimum": 0, "maximum": MAX_ENERGY_KWH}),
     _parameter("min_power_kw", "A connector (of the given standard) gives at least this power",
                {"type": "number", "exclusiveMinimum": True, "minimum": 0}),
     _parameter("max_price", "At most this price per kWh, in minor units of `currency` (see the indicative price)",
@@ -77,6 +82,8 @@ class SearchQuery:
     radius_m: float | None = None
     box: Box | None = None
     standards: tuple[str, ...] = ()
+    vehicle_id: str | None = None  # the search's standards are the vehicle's (see `Search.find`)
+    energy_wh: int | None = None
     min_power: int | None = None
     max_price: int | None = None
     currency: str | None = None
@@ -105,6 +112,11 @@ def parse_query(params: MultiMapping[str]) -> SearchQuery:
     for standard in standards:
         if standard not in CONNECTOR_STANDARDS:
             raise bad_request("invalid", f"{standard!r} is not an OCPI connector standard.", "standard")
+    vehicle_id, energy_text = get("vehicle"), get("energy_kwh")
+    if vehicle_id is not None and standards:
+        raise bad_request("invalid", "A vehicle gives the standards it takes: leave out standard.", "standard")
+    if energy_text is not None and vehicle_id is None:
+        raise bad_request("invalid", "Give the vehicle to charge energy_kwh with.", "vehicle")
     min_power_kw = _number(get("min_power_kw"), "min_power_kw", low=0, low_inclusive=False, high=2000)
     max_price = _integer(get("max_price"), "max_price", low=0, high=10**9)
     currency = _currency(get("currency"))
@@ -120,6 +132,8 @@ def parse_query(params: MultiMapping[str]) -> SearchQuery:
         radius_m=radius_m,
         box=box,
         standards=standards,
+        vehicle_id=vehicle_id,
+        energy_wh=None if energy_text is None else energy_wh(energy_text),
         min_power=None if min_power_kw is None else math.ceil(min_power_kw * 1000),
         max_price=max_price,
         currency=currency,

@@ -7,6 +7,7 @@ so a search sees a listing, its price and its spatial index entry change togethe
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, exists, select, update
@@ -82,6 +83,13 @@ async def set_rating(session: AsyncSession, location_id: str, score: float | Non
         raise ValueError("a score comes with a positive count, and no score with none")
     await session.execute(
         update(SearchEntry).where(SearchEntry.location_id == location_id).values(rating=score, rating_count=count)
+    )
+
+
+async def set_fault_penalty(session: AsyncSession, location_id: str, until: datetime | None) -> None:
+    """Records until when repeated fault reports keep the listing below the others (see `faults.penalty`)."""
+    await session.execute(
+        update(SearchEntry).where(SearchEntry.location_id == location_id).values(fault_penalty_until=until)
     )
 
 

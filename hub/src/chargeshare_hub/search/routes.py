@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aiohttp import web
 
 from ..accounts.principal import Principal
+from ..listings.health import HealthRules
+from ..vehicles.charging_time import fastest_minutes
 from ..web.api import Routes
 from ..web.context import hub_of
-from .query import PARAMETERS, next_cursor, parse_query
+from .query import PARAMETERS, SearchQuery, next_cursor, parse_query
+from .service import SearchPage
 from .statements import Found
+from .summary import shown_statuses
 
 routes = Routes("search")
 
@@ -25,16 +30,27 @@ routes = Routes("search")
 )
 async def search(request: web.Request, principal: Principal | None, _body: Any) -> web.Response:
     query = parse_query(request.query)
-    page = await hub_of(request).search.find(principal, query)
+    service = hub_of(request).search
+    now = service.clock()
+    page = await service.find(principal, query, now)
+    # The verified-host badge is worked out for the page's hosts, never stored (see trust.badge).
+    verified = await hub_of(request).trust.verified_listings([found.location_id for found in page.results])
     return web.json_response(
         {
-            "results": [result_json(found) for found in page.results],
+            "results": [
+                result_json(found, service.rules, now)
+                | {"host_verified": found.location_id in verified}
+                | charging_json(page, query, found)
+                for found in page.results
+            ],
             "next": None if page.next_offset is None else next_cursor(query, page.next_offset),
         }
     )
 
 
-def result_json(entry: Found) -> dict[str, Any]:
+def result_json(entry: Found, rules: HealthRules, now: datetime) -> dict[str, Any]:
+    """`evse_statuses` as they show at `now` (an old one as UNKNOWN); `repeated_faults`: the listing is ranked
+    below the others for repeated fault reports."""
     return {
         "location_id": entry.location_id,
         "name": entry.name,
@@ -48,5 +64,13 @@ def result_json(entry: Found) -> dict[str, Any]:
         "rating": None if entry.rating is None else {"score": round(entry.rating, 2), "count": entry.rating_count},
         "green": entry.green,
         "invite_only": not entry.publish,
-        "evse_statuses": entry.evse_statuses,
+        "evse_statuses": shown_statuses(entry.evse_states, rules, now),
+        "repeated_faults": bool(entry.repeated_faults),
     }
+
+
+def charging_json(page: SearchPage, query: SearchQuery, entry: Found) -> dict[str, Any]:
+    """With a vehicle and energy_kwh: `charging_minutes` at the listing's fastest connector the vehicle takes."""
+    if page.car is None or query.energy_wh is None:
+        return {}
+    return {"charging_minutes": fastest_minutes(page.car, entry.connectors, query.energy_wh)}

@@ -2,14 +2,17 @@
 
 Everything but opening hours is one SQL statement over the read model (`statements`): the spatial index narrows
 the rows down, the exact haversine distance decides a radius, and the sort ends on the location id so that pages
-are stable. Nearest first, a smaller circle is tried before the one asked for (see `find`). A page is a slice of
-that order; with a free-in-window filter, rows closed at the time are skipped and the cursor points past the
-last row looked at.
+are stable. Listings under the fault penalty come after all others, in every sort (see `faults.penalty`).
+Nearest first, a smaller circle is tried before the one asked for (see `find`). A page is a slice of that order;
+with a free-in-window filter, rows closed at the time are skipped and the cursor points past the last row looked
+at. Stale listings, old statuses and penalties are judged at the time of the search (`listings.health`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime
 import math
 from typing import Any
 
@@ -17,7 +20,13 @@ from sqlalchemy import Select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from ..accounts.principal import Principal
+from ..config import HubConfig
+from ..db.base import utcnow
 from ..db.engine import Database
+from ..listings.health import DEFAULT_RULES, HealthRules
+from ..vehicles.charging_time import CarLimits
+from ..vehicles.params import check_fits_battery
+from ..vehicles.service import car_limits, owned_vehicle
 from . import spatial
 from .availability import open_throughout_window
 from .query import SearchQuery
@@ -33,32 +42,53 @@ _MARGIN = 1.25  # on the radius a circle's density asks for, so that one more tr
 class SearchPage:
     results: list[Found]
     next_offset: int | None  # None: this is the last page
+    car: CarLimits | None = None  # of the vehicle searched with
 
 
 class Search:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, config: HubConfig, clock: Callable[[], datetime] = utcnow) -> None:
         self._db = db
+        self.rules = HealthRules.from_config(config)
+        self.clock = clock
 
-    async def find(self, principal: Principal | None, query: SearchQuery) -> SearchPage:
+    async def find(self, principal: Principal | None, query: SearchQuery, now: datetime) -> SearchPage:
+        """With a vehicle (the caller's own, else 404), the connectors it takes are the standards searched for."""
         async with self._db.read() as session:
-            return await find(session, principal, query)
+            if query.vehicle_id is None:
+                return await find(session, principal, query, now=now, rules=self.rules)
+            vehicle = await owned_vehicle(session, principal, query.vehicle_id)
+            if query.energy_wh is not None:
+                check_fits_battery(vehicle, query.energy_wh)
+            car = car_limits(vehicle)
+            page = await find(session, principal, replace(query, standards=tuple(sorted(car.standards))), now=now,
+                              rules=self.rules)  # fmt: skip
+            return replace(page, car=car)
 
 
 async def find(
-    session: AsyncSession, principal: Principal | None, query: SearchQuery, *, use_index: bool = True
+    session: AsyncSession,
+    principal: Principal | None,
+    query: SearchQuery,
+    *,
+    now: datetime | None = None,
+    rules: HealthRules = DEFAULT_RULES,
+    use_index: bool = True,
 ) -> SearchPage:
-    """`use_index=False` finds the same by one full scan, for benchmarks to compare against.
+    """The page, as of `now` (default: the present); `use_index=False` finds the same by one full scan, for
+    benchmarks to compare against.
 
     Nearest first, the listings within a smaller radius are the beginning of the whole answer: when that
     beginning already holds this page and one more result, the page is the same as the whole answer's, and
     a city centre's thousands of listings within the radius are never all looked at. A circle that falls
     short tells how dense the results are around the point, and so how large the next one must be: each
     listing in the spatial index's box costs a row read, so the circle grows no more than it needs to.
+    Penalised listings sort after every other within the whole radius, so a smaller circle settles a page only
+    while the page and the one more are all unpenalised.
     """
     connection = await session.connection()
     sqlite = connection.dialect.name == "sqlite"
     statement = search_statement(shape_of(query, principal, sqlite=sqlite, use_index=use_index))
-    values = bound_values(query, principal)
+    values = bound_values(query, principal, rules=rules, now=utcnow() if now is None else now)
     if query.point is None or query.radius_m is None:
         assert query.box is not None
         page = await _page(
@@ -82,6 +112,13 @@ class _Short:
     matched: int
 
 
+def _matched(offset: int, found: list[Found]) -> int:
+    """How many rows from the first fit the query in a circle, as far as `found` (the rows from `offset` on) tells:
+    only unpenalised ones count, since unpenalised rows outside the circle come before its penalised ones."""
+    unpenalised = sum(not row.repeated_faults for row in found)
+    return offset + unpenalised if unpenalised else 0
+
+
 def _next_radius(radius: float, matched: int, query: SearchQuery) -> float:
     """A radius holding, at the density the rows `matched` within `radius` show, the page and one more."""
     if matched == 0:
@@ -99,8 +136,8 @@ async def _page(
     if query.free is None:
         parameters = values | {"offset": query.offset, "limit": wanted}
         found = [Found(*row) for row in await connection.execute(statement, parameters)]
-        if len(found) < wanted and not final:
-            return _Short(query.offset + len(found) if found else 0)
+        if not final and (len(found) < wanted or found[-1].repeated_faults):
+            return _Short(_matched(query.offset, found))
         return SearchPage(found[: query.limit], query.offset + query.limit if len(found) == wanted else None)
     start, end = query.free
     chunk = max(_MIN_CHUNK, 2 * wanted)
@@ -119,6 +156,8 @@ async def _page(
                 open_ids |= await open_throughout_window(session, hours_apply, start, end)
             if row.always_open or row.location_id in open_ids:
                 if len(page) == query.limit:
+                    if row.repeated_faults and not final:
+                        return _Short(_matched(query.offset, page))
                     return SearchPage(page, position + index)
                 page.append(row)
         if len(rows) < chunk:

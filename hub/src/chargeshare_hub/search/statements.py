@@ -9,12 +9,29 @@ over the tables, and its rows are the search's results as they are (`Found`), wi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 import functools
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, Select, SQLColumnExpression, bindparam, exists, null, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    SQLColumnExpression,
+    and_,
+    bindparam,
+    case,
+    exists,
+    false,
+    null,
+    or_,
+    select,
+    true,
+)  # fmt: skip
 
 from ..accounts.principal import Principal
+from ..db.base import UtcDateTime
+from ..listings.health import HealthRules
 from ..listings.tables import LocationInvite
 from . import spatial
 from .availability import free_evse
@@ -24,6 +41,7 @@ from .tables import SearchConnector, SearchEntry
 _entry = SearchEntry.__table__.c
 _connector = SearchConnector.__table__.c
 _invite = LocationInvite.__table__.c
+_PENALISED = case((_entry.fault_penalty_until > bindparam("now", type_=UtcDateTime), true()), else_=false())
 
 
 class Found(NamedTuple):
@@ -42,8 +60,9 @@ class Found(NamedTuple):
     rating_count: int
     green: bool
     publish: bool
-    evse_statuses: dict[str, int]
+    evse_states: list[dict[str, Any]]
     always_open: bool
+    repeated_faults: bool  # under the fault penalty now: sorted after the others (see `faults.penalty`)
     distance_m: float | None
 
 
@@ -80,9 +99,14 @@ def shape_of(query: SearchQuery, principal: Principal | None, *, sqlite: bool, u
     )
 
 
-def bound_values(query: SearchQuery, principal: Principal | None) -> dict[str, Any]:
-    """The values of the statement's parameters but for the circle or box and the page."""
+def bound_values(
+    query: SearchQuery, principal: Principal | None, *, rules: HealthRules, now: datetime
+) -> dict[str, Any]:
+    """The values of the statement's parameters but for the circle or box and the page; `now` decides which
+    listings are stale, which statuses too old to count as free and which penalties hold."""
     values: dict[str, Any] = {
+        "now": now,
+        "confirmed_since": rules.stale_before(now),
         "user_id": None if principal is None else principal.user_id,
         "standards": list(query.standards),
         "min_power": query.min_power,
@@ -92,6 +116,8 @@ def bound_values(query: SearchQuery, principal: Principal | None) -> dict[str, A
     }
     if query.free is not None:
         values["free_from"], values["free_until"] = query.free
+        values["live_fresh_since"] = rules.fresh_since(now, live=True)
+        values["manual_fresh_since"] = rules.fresh_since(now, live=False)
     return values
 
 
@@ -99,8 +125,10 @@ def bound_values(query: SearchQuery, principal: Principal | None) -> dict[str, A
 def search_statement(shape: Shape) -> Select[Any]:
     """The page of the whole ordered answer that the parameters `offset` and `limit` ask for."""
     distance = spatial.distance_m(_entry.latitude, _entry.longitude) if shape.around_point else None
-    columns = [_entry[name] for name in Found._fields[:-1]]
-    statement = select(*columns, (null() if distance is None else distance).label("distance_m"))
+    columns = [_entry[name] for name in Found._fields[:-2]]
+    statement = select(
+        *columns, _PENALISED.label("repeated_faults"), (null() if distance is None else distance).label("distance_m")
+    )
     statement = statement.where(_visible(shape), *_where(distance, sqlite=shape.sqlite, use_index=shape.use_index))
     if shape.standards or (shape.min_power and not shape.free):
         statement = statement.where(_connector_fits(shape))
@@ -119,13 +147,14 @@ def search_statement(shape: Shape) -> Select[Any]:
 
 
 def _visible(shape: Shape) -> ColumnElement[bool]:
-    """Published listings; invite-only ones for their host and the drivers invited."""
+    """Published listings; invite-only ones for their host and the drivers invited; stale ones for nobody."""
+    confirmed = _entry.availability_confirmed_at >= bindparam("confirmed_since", type_=UtcDateTime)
     published = _entry.publish.is_(True)
     if not shape.signed_in:
-        return published
+        return and_(confirmed, published)
     user_id = bindparam("user_id", type_=Integer)
     invited = exists().where(_invite.location_id == _entry.location_id, _invite.user_id == user_id)
-    return or_(published, _entry.host_id == user_id, invited)
+    return and_(confirmed, or_(published, _entry.host_id == user_id, invited))
 
 
 def _where(distance: ColumnElement[float] | None, *, sqlite: bool, use_index: bool) -> list[ColumnElement[bool]]:
@@ -150,10 +179,11 @@ def _connector_fits(shape: Shape) -> ColumnElement[bool]:
 
 
 def _order(sort: str, distance: ColumnElement[float] | None) -> list[SQLColumnExpression[Any]]:
+    """Penalised listings after all others, in every sort; then the sort's own keys."""
     nearest: list[SQLColumnExpression[Any]] = [] if distance is None else [distance]
     keys: list[SQLColumnExpression[Any]] = nearest
     if sort == "price":
         keys = [_entry.price_per_kwh.is_(None), _entry.price_per_kwh, *nearest]
     elif sort == "rating":
         keys = [_entry.rating.is_(None), _entry.rating.desc(), _entry.rating_count.desc(), *nearest]
-    return [*keys, _entry.location_id]
+    return [_PENALISED, *keys, _entry.location_id]

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
+from ..listings.health import HealthRules
 from ..listings.power import max_power_w
 
 Row = dict[str, Any]
@@ -61,10 +63,26 @@ def entry_values(
         "price_per_kwh": None if cheapest is None else cheapest[0],
         "currency": None if cheapest is None else cheapest[1],
         "green": bool(energy_mix and energy_mix.get("is_green_energy")),
-        "evse_statuses": dict(sorted(Counter(evse["status"] for evse, _ in evses).items())),
+        "evse_states": [
+            {
+                "status": evse["status"],
+                "at": evse["status_updated_at"].astimezone(UTC).isoformat(),
+                "live": evse["status_live"],
+            }
+            for evse, _ in evses
+        ],
+        "availability_confirmed_at": location["availability_confirmed_at"],
     }
     connector_rows = [
         {"evse_row_id": evse_row_id, "standard": standard, "max_power": power}
         for (evse_row_id, standard), power in sorted(per_evse.items())
     ]
     return entry, connector_rows
+
+
+def shown_statuses(states: Sequence[Mapping[str, Any]], rules: HealthRules, now: datetime) -> dict[str, int]:
+    """EVSE status -> how many, as they show at `now`: too old a status counts as UNKNOWN."""
+    shown = Counter(
+        rules.shown_status(state["status"], datetime.fromisoformat(state["at"]), state["live"], now) for state in states
+    )
+    return dict(sorted(shown.items()))

@@ -7,12 +7,13 @@ The spatial index lives beside it: an R*Tree on SQLite (`spatial`), a GiST index
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..db.base import Base
+from ..db.base import Base, UtcDateTime
 
 
 class SearchEntry(Base):
@@ -35,7 +36,11 @@ class SearchEntry(Base):
     rating: Mapped[float | None] = mapped_column(Float)  # mean score, 1 to 5
     rating_count: Mapped[int] = mapped_column(Integer)
     green: Mapped[bool] = mapped_column(Boolean)
-    evse_statuses: Mapped[dict[str, int]] = mapped_column(JSON)  # EVSE status -> how many
+    # Per EVSE: {"status", "at" (when written, RFC 3339), "live"}: how old a status is, is decided when searching
+    # (see `listings.health`), so a status goes UNKNOWN on time without any row being rewritten.
+    evse_states: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    availability_confirmed_at: Mapped[datetime] = mapped_column(UtcDateTime)  # stale listings are left out
+    fault_penalty_until: Mapped[datetime | None] = mapped_column(UtcDateTime)  # see `faults.penalty`
 
 
 class SearchConnector(Base):

@@ -46,7 +46,7 @@ async def seed(
         accounts = Accounts(db, config)
         lines.append("Demo accounts:")
         for email, name, roles in DEMO_ACCOUNTS:
-            await accounts.register(email, DEMO_PASSWORD, name, **roles)
+            await accounts.register(email, DEMO_PASSWORD, name, verified=True, **roles)
             lines.append(f"{email} / {DEMO_PASSWORD}")
     if hosts:
         lines.append(await seed_hosts(db, hosts, seed=seed, countries=countries, clock=clock))

@@ -53,18 +53,27 @@ class BulkWriter:
              for item, host_id, (document, _) in zip(batch, host_ids, tariffs, strict=True)],
         )  # fmt: skip
         locations = [
-            {**item.location, "host_id": host_id, "created_at": now, "last_updated": now}
+            {
+                **item.location,
+                "host_id": host_id,
+                "created_at": now,
+                "last_updated": now,
+                "availability_confirmed_at": now,
+                "stale_reminder_sent_at": None,
+            }
             for item, host_id in zip(batch, host_ids, strict=True)
         ]
         await _insert(session, Location.__table__, locations)
+        status_written = {"status_updated_at": now, "status_live": False}  # as the host typed it in, now
         evse_rows = [
-            {**evse, "location_id": location["id"], "last_updated": now}
+            {**evse, **status_written, "location_id": location["id"], "last_updated": now}
             for item, location in zip(batch, locations, strict=True)
             for evse, _ in item.evses
         ]
         evse_ids = iter(await _insert_with_ids(session, Evse.__table__, evse_rows))
         evses_by_listing = [
-            [({**evse, "id": next(evse_ids)}, connectors) for evse, connectors in item.evses] for item in batch
+            [({**evse, **status_written, "id": next(evse_ids)}, connectors) for evse, connectors in item.evses]
+            for item in batch
         ]
         await _insert(
             session,

@@ -33,40 +33,50 @@ class TariffCatalog:
         self._clock = clock
 
     async def create(self, principal: Principal, body: Mapping[str, Any]) -> HostTariff:
+        async with self._db.write() as session:
+            return await self.create_in(session, principal, body)
+
+    async def create_in(self, session: AsyncSession, principal: Principal, body: Mapping[str, Any]) -> HostTariff:
+        """`create` in the caller's transaction (the link's, which records the message with it)."""
         if not principal.is_host:
             raise forbidden("Only a host account has tariffs.")
         now = self._clock()
         given_id = body.get("id")
         tariff = accepted_tariff(body, given_id if isinstance(given_id, str) else str(uuid.uuid4()), now)
-        async with self._db.write() as session:
-            if await session.get(HostTariff, tariff.id) is not None:
-                raise conflict("id_taken", f"The tariff id {tariff.id!r} is taken; leave id out to get one.", "id")
-            row = HostTariff(
-                id=tariff.id,
-                host_id=principal.user_id,
-                currency=tariff.currency,
-                document=tariff_document(tariff),
-                last_updated=now,
-            )
-            session.add(row)
-            await session.flush()
-            await refresh_tariff_users(session, row.id)
+        if await session.get(HostTariff, tariff.id) is not None:
+            raise conflict("id_taken", f"The tariff id {tariff.id!r} is taken; leave id out to get one.", "id")
+        row = HostTariff(
+            id=tariff.id,
+            host_id=principal.user_id,
+            currency=tariff.currency,
+            document=tariff_document(tariff),
+            last_updated=now,
+        )
+        session.add(row)
+        await session.flush()
+        await refresh_tariff_users(session, row.id)
         return row
 
     async def replace(self, principal: Principal, tariff_id: str, body: Mapping[str, Any]) -> HostTariff:
         """The whole tariff, as sent; sessions already started keep the version they started with."""
+        async with self._db.write() as session:
+            return await self.replace_in(session, principal, tariff_id, body)
+
+    async def replace_in(
+        self, session: AsyncSession, principal: Principal, tariff_id: str, body: Mapping[str, Any]
+    ) -> HostTariff:
+        """`replace` in the caller's transaction."""
         now = self._clock()
         tariff = accepted_tariff(body, tariff_id, now)
-        async with self._db.write() as session:
-            row = await self._own(session, principal, tariff_id)
-            if row.removed_at is not None:
-                raise conflict("removed", "This tariff was removed; create a new one.")
-            await check_replacement_fits(session, row.host_id, tariff)
-            row.currency = tariff.currency
-            row.document = tariff_document(tariff)
-            row.last_updated = now
-            await session.flush()
-            await refresh_tariff_users(session, row.id)
+        row = await self._own(session, principal, tariff_id)
+        if row.removed_at is not None:
+            raise conflict("removed", "This tariff was removed; create a new one.")
+        await check_replacement_fits(session, row.host_id, tariff)
+        row.currency = tariff.currency
+        row.document = tariff_document(tariff)
+        row.last_updated = now
+        await session.flush()
+        await refresh_tariff_users(session, row.id)
         return row
 
     async def remove(self, principal: Principal, tariff_id: str) -> None:

@@ -11,9 +11,21 @@ from ..bookings.service import Bookings
 from ..charging.service import Charging
 from ..config import HubConfig
 from ..db.engine import Database
+from ..faults.service import Faults
 from ..listings.service import Listings
+from ..listings.upkeep import Upkeep
+from ..messages.service import Messages
+from ..notifications.mailer import Mailer
+from ..notifications.service import Notifications
+from ..privacy.service import Privacy
+from ..reviews.service import Reviews
 from ..search.service import Search
+from ..suggestions.service import Planner
+from ..support.service import Support
 from ..tariff_catalog.service import TariffCatalog
+from ..trust.service import Trust
+from ..vehicles.service import Vehicles
+from ..waitlist.service import Waitlist
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +38,18 @@ class Hub:
     tariff_catalog: TariffCatalog
     bookings: Bookings
     charging: Charging
+    notifications: Notifications
+    mailer: Mailer
+    messages: Messages
+    support: Support
+    privacy: Privacy
+    trust: Trust
+    reviews: Reviews
+    faults: Faults
+    upkeep: Upkeep
+    vehicles: Vehicles
+    planner: Planner
+    waitlist: Waitlist
 
 
 HUB = web.AppKey("hub", Hub)

@@ -1,0 +1,1 @@
+"""Trust: verified email addresses, the verified-host badge, and what an unverified account may not do."""

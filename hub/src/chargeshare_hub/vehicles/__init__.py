@@ -1,0 +1,1 @@
+"""Drivers' vehicle profiles: the connectors a car takes and the power it draws, for search and estimates."""
