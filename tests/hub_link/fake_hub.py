@@ -16,6 +16,7 @@ from aiohttp import WSMsgType, web
 
 SUBPROTOCOL = "chargeshare.link.v1"
 TOKEN = "csh_link_token"
+SESSION_COOKIE = "chargeshare_session"
 
 
 class FakeHub:
@@ -23,6 +24,8 @@ class FakeHub:
         self.tokens = {TOKEN}
         self.codes: dict[str, str] = {"ABCD-2345": "csh_new_token"}
         self.pair_status: int | None = None  # answer pairing with this status instead
+        self.accounts = {"host@example.org": "correct horse"}  # who may sign in, to get a pairing code
+        self.sessions: set[str] = set()  # signed in and not signed out
         self.refuse_with: int | None = None  # answer the upgrade with this status
         self.protocols: tuple[str, ...] = (SUBPROTOCOL,)
         self.welcome: dict[str, Any] = {"hub_version": "0.3.0", "host_id": 12, "heartbeat_s": 30}
@@ -44,6 +47,9 @@ class FakeHub:
         app = web.Application()
         app.router.add_get("/healthz", self._health)
         app.router.add_post("/api/v1/link/pair", self._pair)
+        app.router.add_post("/api/v1/session", self._sign_in)
+        app.router.add_delete("/api/v1/session", self._sign_out)
+        app.router.add_post("/api/v1/pairing-codes", self._pairing_code)
         app.router.add_get("/api/v1/link", self._link)
         app.on_shutdown.append(self._shutdown)
         return app
@@ -118,6 +124,30 @@ class FakeHub:
             return web.json_response({"error": {"code": "invalid_code", "field": "code"}}, status=400)
         self.tokens.add(token)
         return web.json_response({"token": token, "token_id": 17}, status=201)
+
+    async def _sign_in(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        if self.accounts.get(body.get("email")) != body.get("password"):
+            return web.json_response({"error": {"code": "unauthorized"}}, status=401)
+        session = f"session-{next(self._ids)}"
+        self.sessions.add(session)
+        response = web.json_response({"email": body["email"]})
+        # Secure, as a production hub's cookie is, although this hub speaks plain HTTP.
+        response.set_cookie(SESSION_COOKIE, session, secure=True, httponly=True, samesite="Lax")
+        return response
+
+    async def _sign_out(self, request: web.Request) -> web.Response:
+        self.sessions.discard(request.cookies.get(SESSION_COOKIE, ""))
+        response = web.Response(status=204)
+        response.del_cookie(SESSION_COOKIE)
+        return response
+
+    async def _pairing_code(self, request: web.Request) -> web.Response:
+        if request.cookies.get(SESSION_COOKIE) not in self.sessions:
+            return web.json_response({"error": {"code": "unauthorized"}}, status=401)
+        code = f"SIGN-{next(self._ids):04d}"
+        self.codes[code] = "csh_signed_in_token"
+        return web.json_response({"code": code, "expires_at": _now()}, status=201)
 
     async def _link(self, request: web.Request) -> web.StreamResponse:
         self.attempts += 1

@@ -58,6 +58,10 @@ async def test_linking_trades_the_pairing_code_for_a_token_and_connects(hub: Fak
         ("nothing", {"code": "x" * 21}, {"code": "invalid_code"}),
         ("rate limit", {"code": CODE}, {"base": "too_many_attempts"}),
         ("server error", {"code": CODE}, {"base": "hub_unreachable"}),
+        ("nothing", {}, {"base": "code_or_sign_in"}),
+        ("nothing", {"code": "  ", "email": "host@example.org"}, {"base": "code_or_sign_in"}),
+        ("nothing", {"email": "host@example.org", "password": "wrong"}, {"password": "invalid_auth"}),
+        ("nothing", {"email": "nobody@example.org", "password": "correct horse"}, {"password": "invalid_auth"}),
     ],
 )
 async def test_every_error_can_be_corrected(
@@ -72,6 +76,27 @@ async def test_every_error_can_be_corrected(
     hub.pair_status = None
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {"hub_url": hub.url, "code": CODE})
     assert result["type"] == FlowResultType.CREATE_ENTRY
+
+
+async def test_signing_in_gets_a_pairing_code_and_keeps_no_password(hub: FakeHub, hass: HomeAssistant) -> None:
+    result = await start_link_flow(hass)
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {"hub_url": hub.url, "email": "host@example.org", "password": "correct horse"}
+    )
+    assert result["type"] == FlowResultType.CREATE_ENTRY
+    entry = result["result"]
+    assert entry.data == {"transport": "hub_link", "hub_url": hub.url, "token": "csh_signed_in_token", "token_id": 17}
+    assert hub.sessions == set()  # signed out again at once
+    assert not [code for code in hub.codes if code.startswith("SIGN-")]  # the code it got was spent
+    await until(lambda: link_of(entry).connected)
+
+
+async def test_a_pairing_code_wins_over_a_sign_in(hub: FakeHub, hass: HomeAssistant) -> None:
+    result = await start_link_flow(hass)
+    user_input = {"hub_url": hub.url, "code": CODE, "email": "host@example.org", "password": "wrong"}
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], user_input)
+    assert result["type"] == FlowResultType.CREATE_ENTRY
+    assert result["data"]["token"] == "csh_new_token"
 
 
 async def test_one_link_per_home_assistant(hub: FakeHub, hass: HomeAssistant, linked: MockConfigEntry) -> None:
@@ -99,6 +124,20 @@ async def test_reauthentication_pairs_again_and_the_link_comes_back(
     assert result["type"] == FlowResultType.ABORT
     assert result["reason"] == "reauth_successful"
     assert link_entry.data["token"] == "csh_new_token"
+    await hass.async_block_till_done()
+    await until(lambda: link_of(link_entry).connected)
+
+
+async def test_reauthentication_by_signing_in(hub: FakeHub, hass: HomeAssistant, link_entry: MockConfigEntry) -> None:
+    hub.tokens.clear()
+    assert await hass.config_entries.async_setup(link_entry.entry_id)
+    await until(lambda: len(hass.config_entries.flow.async_progress()) == 1)
+    flow = hass.config_entries.flow.async_progress()[0]
+    await hass.config_entries.flow.async_configure(flow["flow_id"])
+    sign_in = {"email": "host@example.org", "password": "correct horse"}
+    result = await hass.config_entries.flow.async_configure(flow["flow_id"], sign_in)
+    assert result["reason"] == "reauth_successful"
+    assert link_entry.data["token"] == "csh_signed_in_token"
     await hass.async_block_till_done()
     await until(lambda: link_of(link_entry).connected)
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry, async_fire_time_changed
 
-from custom_components.chargeshare.hub_link.listing import tariff_id
+from custom_components.chargeshare.const import SIGNAL_CHARGERS_CHANGED
+from custom_components.chargeshare.hub_link.listing import SETTLE_S, tariff_id
 from tests.integration.helpers import ConnectCharger
 from tests.waiting import until
 
@@ -159,3 +163,30 @@ async def test_without_a_loaded_charger_nothing_is_published(
     await hass.async_block_till_done()
     assert link_of(linked).pending == 0
     assert hub.payloads("listing") == []
+
+
+async def test_the_listing_follows_the_chargers_once_they_have_settled(
+    hub: FakeHub,
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    linked: MockConfigEntry,
+    connect_charger: ConnectCharger,
+) -> None:
+    await connect_charger()
+    result = await open_listing_options(hass, linked)
+    await hass.config_entries.options.async_configure(result["flow_id"], LISTING)
+    await until(lambda: len(hub.payloads("listing")) == 1)
+
+    async_dispatcher_send(hass, SIGNAL_CHARGERS_CHANGED)  # an entry announced itself, nothing listed changed
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=SETTLE_S + 1))
+    await hass.async_block_till_done()
+    assert len(hub.payloads("listing")) == 1
+
+    chargers = setup_integration.options["chargers"]
+    cable = {**chargers, "CP1": {**chargers["CP1"], "connector_type": "type2_cable"}}
+    hass.config_entries.async_update_entry(setup_integration, options={**setup_integration.options, "chargers": cable})
+    await hass.async_block_till_done()
+    assert len(hub.payloads("listing")) == 1  # not before the chargers have settled
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(seconds=SETTLE_S + 1))
+    await until(lambda: len(hub.payloads("listing")) == 2)
+    assert hub.payloads("listing")[1]["evses"][0]["connectors"][0]["format"] == "CABLE"

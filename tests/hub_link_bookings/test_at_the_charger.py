@@ -139,6 +139,22 @@ async def test_a_booking_open_already_is_reserved_at_once_and_a_moved_one_again(
     assert second["reservation_id"] != first["reservation_id"]
 
 
+@pytest.mark.freeze_time(NOW, tick=True)
+async def test_a_charger_offline_when_the_window_opens_is_reserved_once_it_is_back(
+    hass: HomeAssistant, link: LinkDouble, connect_charger: ConnectCharger, freezer: Any
+) -> None:
+    await link.deliver("booking.reserved", booking(NOW))  # open now; CP1 is configured, not connected
+    assert reservation_of("bk-7f3a", hass) is None
+    charge_point = await connect_charger(options=SimOptions(reservations=True))
+    await settle(hass)
+    assert actions(charge_point, "ReserveNow") == []  # nothing tells the plan; the minute's retry does
+
+    jump_clock(freezer, timedelta(minutes=1))
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await until(lambda: reservation_of("bk-7f3a", hass) is not None)
+    assert [r["id_tag"] for r in actions(charge_point, "ReserveNow")] == ["BK7F3A"]
+
+
 async def test_a_charger_without_reservations_only_checks_the_tag(
     hass: HomeAssistant, link: LinkDouble, connect_charger: ConnectCharger
 ) -> None:

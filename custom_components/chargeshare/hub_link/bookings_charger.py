@@ -4,14 +4,17 @@ A booking's id tag is checked live against the book whenever the charger asks (A
 so a change or cancellation applies from the moment it is stored. Chargers with the OCPP "Reservation"
 profile also get a ReserveNow when a booking's window opens (not when the booking is made: a reservation
 holds the connector from the moment the charger accepts it), lasting until the window closes; a cancelled or
-moved booking's reservation is cancelled.
+moved booking's reservation is cancelled. A charger that is offline when the window opens, or that refuses
+(occupied by the host's own car), is asked again every minute while the window is open.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
+import logging
+from typing import Final
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
@@ -25,6 +28,8 @@ from ..ocpp.authorization import BookedTags, TagWindow
 from ..ocpp.charger import OcppCharger
 from .bookings import Booking
 from .bookings_book import BookingBook, loaded_booking_book
+
+RESERVE_RETRY: Final = timedelta(minutes=1)
 
 
 def evse_uid_for(charger_id: str) -> str:
@@ -64,6 +69,7 @@ class Reservations:
         self._hass = hass
         self._book = book
         self._timer: CALLBACK_TYPE | None = None
+        self._warned: set[str] = set()  # bookings whose failed ReserveNow was logged as a warning: once each
 
     @callback
     def start(self) -> Callable[[], None]:
@@ -92,20 +98,20 @@ class Reservations:
         await self._book.async_update(replace(after, reservation_id=None))
 
     async def async_reserve_due(self) -> None:
-        """ReserveNow for every booking whose window is open and that has no reservation yet; failures are logged
-        and not retried (the id tag check alone lets the driver charge)."""
-        now = dt_util.utcnow()
-        for booking in self._book.holding():
-            if booking.reservation_id is not None or not booking.opens <= now < booking.closes or not booking.id_tag:
-                continue
+        """ReserveNow for every booking whose window is open and that has no reservation yet; a failure is tried
+        again at the next minute's retry (meanwhile the id tag check alone lets the driver charge)."""
+        for booking in self._unreserved_open(dt_util.utcnow()):
             charger = self._ocpp_charger(booking.evse_uid)
             if charger is None or Capability.RESERVATIONS not in charger.state.capabilities:
                 continue
+            assert booking.id_tag is not None  # _unreserved_open yields only bookings with one
             reservation_id = await self._book.async_new_reservation_id()
             try:
                 await charger.async_reserve(reservation_id, booking.id_tag, booking.closes)
             except ChargerError as err:
-                LOGGER.warning("Could not reserve %s for booking %s: %s", booking.evse_uid, booking.booking_id, err)
+                level = logging.DEBUG if booking.booking_id in self._warned else logging.WARNING
+                self._warned.add(booking.booking_id)
+                LOGGER.log(level, "Could not reserve %s for booking %s: %s", booking.evse_uid, booking.booking_id, err)
                 continue
             current = self._book.booking(booking.booking_id)
             if current is not None:
@@ -117,14 +123,21 @@ class Reservations:
             return None
         return coordinator.charger
 
+    def _unreserved_open(self, now: datetime) -> Iterator[Booking]:
+        for booking in self._book.holding():
+            if booking.reservation_id is None and booking.opens <= now < booking.closes and booking.id_tag:
+                yield booking
+
     @callback
     def _plan(self) -> None:
-        """Wake up when the next window opens; bookings open already were handled when they arrived."""
+        """Wake up when the next window opens, or in a minute to retry a booking open and not reserved yet."""
         self._cancel_timer()
         now = dt_util.utcnow()
-        upcoming = [b.opens for b in self._book.holding() if b.reservation_id is None and b.opens > now]
-        if upcoming:
-            self._timer = async_track_point_in_utc_time(self._hass, self._on_time, min(upcoming))
+        wake = [b.opens for b in self._book.holding() if b.reservation_id is None and b.opens > now]
+        if next(self._unreserved_open(now), None) is not None:
+            wake.append(now + RESERVE_RETRY)
+        if wake:
+            self._timer = async_track_point_in_utc_time(self._hass, self._on_time, min(wake))
 
     @callback
     def _on_time(self, _now: datetime) -> None:

@@ -80,11 +80,14 @@ async def async_setup_hub_link(hass: HomeAssistant, entry: HubLinkConfigEntry) -
         link=link,
         state=state,
         feed=feed,
-        listing=ListingPublisher(hass, link, state, entry.entry_id, feed.location_known),
+        listing=ListingPublisher(
+            hass, link, state, entry.entry_id, on_location_known=feed.location_known, options=lambda: entry.options
+        ),
         stop_bookings=await async_attach_bookings(hass, link, state),
     )
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     feed.start()
+    entry.async_on_unload(entry.runtime_data.listing.start())
     link.start()
     entry.async_on_unload(entry.add_update_listener(_async_entry_updated))
     return True

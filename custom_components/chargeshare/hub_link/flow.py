@@ -1,5 +1,6 @@
-"""The config flow's steps for the hub link: link a hub (address and pairing code), pair again when the hub
-refuses the token (reauthentication), or move the link to another address (reconfigure).
+"""The config flow's steps for the hub link: link a hub (address, and a pairing code or the host's hub
+sign-in), pair again when the hub refuses the token (reauthentication), or move the link to another address
+(reconfigure).
 
 Every path checks the hub before it is saved, and the entry keeps only the link token the pairing code was
 traded for. The steps are mixed into ChargeShareConfigFlow (config_flow.py), which owns the menu.
@@ -10,7 +11,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from aiohttp import ClientSession
 from homeassistant.config_entries import ConfigEntry, ConfigFlow
+from homeassistant.const import CONF_EMAIL, CONF_PASSWORD
 from homeassistant.data_entry_flow import FlowResult
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.selector import TextSelector, TextSelectorConfig, TextSelectorType
@@ -19,9 +22,26 @@ from yarl import URL
 
 from ..const import CONF_TRANSPORT, DOMAIN, KIND_HUB_LINK, LOGGER
 from .entry import CONF_HUB_URL, CONF_TOKEN, CONF_TOKEN_ID, is_hub_link
-from .pairing import PairingError, async_check_hub, async_pair, hub_unique_id, normalize_hub_url
+from .pairing import (
+    Paired,
+    PairingError,
+    async_check_hub,
+    async_pair,
+    async_pair_signed_in,
+    hub_unique_id,
+    normalize_hub_url,
+)
 
 CONF_CODE = "code"
+
+# A pairing code, or the host's hub account: the password is used once to get a code and never stored.
+_PAIRING_FIELDS: dict[vol.Marker, Any] = {
+    vol.Optional(CONF_CODE): TextSelector(),
+    vol.Optional(CONF_EMAIL): TextSelector(TextSelectorConfig(type=TextSelectorType.EMAIL, autocomplete="username")),
+    vol.Optional(CONF_PASSWORD): TextSelector(
+        TextSelectorConfig(type=TextSelectorType.PASSWORD, autocomplete="current-password")
+    ),
+}
 
 
 def _link_schema(values: Mapping[str, Any]) -> vol.Schema:
@@ -30,12 +50,12 @@ def _link_schema(values: Mapping[str, Any]) -> vol.Schema:
             vol.Required(CONF_HUB_URL, default=values.get(CONF_HUB_URL, vol.UNDEFINED)): TextSelector(
                 TextSelectorConfig(type=TextSelectorType.URL)
             ),
-            vol.Required(CONF_CODE): TextSelector(),
+            **_PAIRING_FIELDS,
         }
     )
 
 
-_CODE_SCHEMA = vol.Schema({vol.Required(CONF_CODE): TextSelector()})
+_PAIRING_SCHEMA = vol.Schema(_PAIRING_FIELDS)
 
 
 def _title(hub_url: str) -> str:
@@ -67,7 +87,7 @@ class HubLinkFlowSteps(ConfigFlow):
         errors: dict[str, str] = {}
         if user_input is not None:
             try:
-                paired = await async_pair(async_get_clientsession(self.hass), hub_url, user_input[CONF_CODE])
+                paired = await _async_pair(async_get_clientsession(self.hass), hub_url, user_input)
             except PairingError as err:
                 errors = _errors(err)
             else:
@@ -77,7 +97,7 @@ class HubLinkFlowSteps(ConfigFlow):
                 return self.async_abort(reason="reauth_successful")
         return self.async_show_form(
             step_id="reauth_confirm",
-            data_schema=_CODE_SCHEMA,
+            data_schema=_PAIRING_SCHEMA,
             errors=errors,
             description_placeholders={"url": hub_url},
         )
@@ -108,7 +128,7 @@ class HubLinkFlowSteps(ConfigFlow):
         session = async_get_clientsession(self.hass)
         try:
             await async_check_hub(session, hub_url)
-            paired = await async_pair(session, hub_url, user_input[CONF_CODE])
+            paired = await _async_pair(session, hub_url, user_input)
         except PairingError as err:
             return hub_url, None, _errors(err)
         data = {CONF_TRANSPORT: KIND_HUB_LINK, CONF_HUB_URL: hub_url, CONF_TOKEN: paired.token}
@@ -120,7 +140,20 @@ class HubLinkFlowSteps(ConfigFlow):
         return entry
 
 
+async def _async_pair(session: ClientSession, hub_url: str, user_input: Mapping[str, Any]) -> Paired:
+    """By the pairing code when there is one, else by signing in with the email address and password."""
+    code = user_input.get(CONF_CODE, "").strip()
+    if code:
+        return await async_pair(session, hub_url, code)
+    email, password = user_input.get(CONF_EMAIL, "").strip(), user_input.get(CONF_PASSWORD, "")
+    if not email or not password:
+        raise PairingError("code_or_sign_in", "neither a pairing code nor an email address and password")
+    return await async_pair_signed_in(session, hub_url, email, password)
+
+
 def _errors(err: PairingError) -> dict[str, str]:
     LOGGER.info("Linking the hub failed: %s", err)
-    field = {"invalid_url": CONF_HUB_URL, "invalid_code": CONF_CODE}.get(err.reason, "base")
+    field = {"invalid_url": CONF_HUB_URL, "invalid_code": CONF_CODE, "invalid_auth": CONF_PASSWORD}.get(
+        err.reason, "base"
+    )
     return {field: err.reason}

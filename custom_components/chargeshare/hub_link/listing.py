@@ -4,20 +4,25 @@ What the host sets in the hub link's options (listing_flow.py) becomes an OCPI L
 the home zone's coordinates, one EVSE per listed charger with its connector (type from the charger's
 settings, current and phases from the charger), and one OCPI Tariff (a price per kWh and a session fee)
 that every connector names. The hub answers with the listing's id, which every later `listing`, status
-and availability message names.
+and availability message names. When the chargers change (one added or removed, its connector type changed)
+the listing is published again, once they have settled: at start entries load one after another, and the hub
+replaces a listing whole, so a listing published in between would retire a charger for a moment.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+import json
 from typing import Any, Final
 import uuid
 
-from homeassistant.core import HomeAssistant
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.event import async_call_later
 
 from ..charger import Capability
-from ..const import CONF_CHARGERS, CONF_CONNECTOR_TYPE, LOGGER
+from ..const import CONF_CHARGERS, CONF_CONNECTOR_TYPE, LOGGER, SIGNAL_CHARGERS_CHANGED
 from ..coordinator import ChargerCoordinator
 from .bookings_charger import charger_coordinators, evse_uid_of
 from .link import HubLink, LinkRefusal
@@ -40,6 +45,7 @@ CONF_PUBLISH: Final = "publish"
 CONF_HOUSE_RULES: Final = "house_rules"
 
 VOLTAGE_V: Final = 230  # per phase, Europe's
+SETTLE_S: Final = 60  # after the chargers last changed, before the listing is published again
 # The integration's connector types as OCPI's standard and format.
 CONNECTORS: Final = {
     "type2_socket": ("IEC_62196_T2", "SOCKET"),
@@ -155,8 +161,14 @@ def _listed(coordinator: ChargerCoordinator) -> ListedCharger:
     )
 
 
+def _without_statuses(payload: Mapping[str, Any]) -> str:
+    """What a listing says apart from its EVSEs' statuses, which the status messages keep current."""
+    evses = [{key: value for key, value in evse.items() if key != "status"} for evse in payload["evses"]]
+    return json.dumps({**payload, "evses": evses}, sort_keys=True)
+
+
 class ListingPublisher:
-    """Publishes the listing when the host saves it, and keeps the id the hub gives it."""
+    """Publishes the listing when the host saves it or the chargers change, and keeps the id the hub gives it."""
 
     def __init__(
         self,
@@ -164,31 +176,72 @@ class ListingPublisher:
         link: HubLink,
         state: LinkState,
         namespace: str,
+        *,
         on_location_known: Callable[[], None],
+        options: Callable[[], Mapping[str, Any]],
     ) -> None:
         self._hass = hass
         self._link = link
         self._state = state
         self._namespace = namespace
         self._on_location_known = on_location_known
+        self._options = options
+        self._published: str | None = None  # the last listing sent, statuses left out
+        self._settling: CALLBACK_TYPE | None = None
         link.register("listing.saved", self._async_saved)
 
+    @callback
+    def start(self) -> Callable[[], None]:
+        """Follow the chargers; returns the function that stops following them."""
+        unsubscribe = async_dispatcher_connect(self._hass, SIGNAL_CHARGERS_CHANGED, self._chargers_changed)
+
+        def stop() -> None:
+            unsubscribe()
+            self._stop_settling()
+
+        return stop
+
     async def async_publish(self, options: Mapping[str, Any]) -> str | None:
-        """Send the listing in `options`; None when the host has not set one up."""
+        """Send the listing in `options`; None when the host has not set one up or no charger is loaded."""
         if CONF_NAME not in options:
             return None
-        chargers = listed_chargers(self._hass, options)
-        if not chargers:
+        payload = self._payload(options)
+        if payload is None:
             LOGGER.warning("The listing is not published: no charger is loaded to list")
             return None
-        payload = listing_payload(
+        self._published = _without_statuses(payload)
+        return await self._link.send("listing", payload)
+
+    def _payload(self, options: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The listing of the chargers loaded now; None without any."""
+        chargers = listed_chargers(self._hass, options)
+        if not chargers:
+            return None
+        return listing_payload(
             options,
             chargers,
             location_id=self._state.location_id,
             namespace=self._namespace,
             time_zone=str(self._hass.config.time_zone),
         )
-        return await self._link.send("listing", payload)
+
+    @callback
+    def _chargers_changed(self) -> None:
+        self._stop_settling()
+        self._settling = async_call_later(self._hass, SETTLE_S, self._settled)
+
+    async def _settled(self, _now: Any) -> None:
+        self._settling = None
+        options = self._options()
+        payload = self._payload(options) if CONF_NAME in options else None
+        if payload is not None and _without_statuses(payload) != self._published:
+            LOGGER.info("The listed chargers changed: publishing the listing again")
+            await self.async_publish(options)
+
+    def _stop_settling(self) -> None:
+        if self._settling is not None:
+            self._settling()
+            self._settling = None
 
     async def _async_saved(self, payload: dict[str, Any]) -> None:
         location_id, listing_url = payload.get("location_id"), payload.get("listing_url")

@@ -1,5 +1,6 @@
 """Pairing with a hub (docs/hub-link.md, "Pairing and authentication"): check the address, then trade the
-one-time code from the hub's "Link Home Assistant" page for the link token.
+one-time code from the hub's "Link Home Assistant" page for the link token, or sign in to the hub once to get
+such a code (the password is used for that and forgotten; the session is signed out at once).
 
 Errors carry the config flow's error key (translations: config.error.*).
 """
@@ -7,6 +8,7 @@ Errors carry the config flow's error key (translations: config.error.*).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -15,6 +17,7 @@ from yarl import URL
 
 REQUEST_TIMEOUT_S: Final = 15.0
 MAX_CODE_LENGTH: Final = 20  # the hub's limit; codes are 8 characters, shown as XXXX-XXXX
+SESSION_COOKIE: Final = "chargeshare_session"
 
 
 class PairingError(Exception):
@@ -73,22 +76,52 @@ async def async_pair(session: aiohttp.ClientSession, hub_url: str, code: str) ->
     raise PairingError("hub_unreachable", f"the hub answered the pairing with HTTP {body.status}")
 
 
+async def async_pair_signed_in(session: aiohttp.ClientSession, hub_url: str, email: str, password: str) -> Paired:
+    """The link token, for the host's hub account: sign in, get a pairing code, sign out, trade the code."""
+    signed_in = await _request(session, "POST", f"{hub_url}/api/v1/session", {"email": email, "password": password})
+    if signed_in.status == 429:
+        raise PairingError("too_many_attempts", "the hub refuses signing in from here for a while")
+    if signed_in.status in (400, 401):
+        raise PairingError("invalid_auth", "the hub does not know this email address and password")
+    cookie = signed_in.cookies.get(SESSION_COOKIE)
+    if signed_in.status != 200 or cookie is None:
+        raise PairingError("hub_unreachable", f"the hub answered the sign-in with HTTP {signed_in.status}")
+    cookies = {SESSION_COOKIE: cookie}
+    try:
+        created = await _request(session, "POST", f"{hub_url}/api/v1/pairing-codes", None, cookies)
+    finally:
+        with contextlib.suppress(PairingError):  # a session not signed out expires by itself
+            await _request(session, "DELETE", f"{hub_url}/api/v1/session", None, cookies)
+    if created.status != 201 or not isinstance(created.json, dict) or not isinstance(created.json.get("code"), str):
+        raise PairingError("hub_unreachable", f"the hub answered the pairing code request with HTTP {created.status}")
+    return await async_pair(session, hub_url, created.json["code"])
+
+
 @dataclass(frozen=True, slots=True)
 class _Answer:
     status: int
     json: Any
+    cookies: dict[str, str]
 
 
-async def _request(session: aiohttp.ClientSession, method: str, url: str, body: dict[str, Any] | None) -> _Answer:
+async def _request(
+    session: aiohttp.ClientSession,
+    method: str,
+    url: str,
+    body: dict[str, Any] | None,
+    cookies: dict[str, str] | None = None,
+) -> _Answer:
     try:
         async with (
             asyncio.timeout(REQUEST_TIMEOUT_S),
-            session.request(method, url, json=body, allow_redirects=False) as response,
+            session.request(method, url, json=body, cookies=cookies, allow_redirects=False) as response,
         ):
+            # Read from the answer, not the session's jar: a Secure cookie from a plain-HTTP hub never gets there.
+            received = {name: morsel.value for name, morsel in response.cookies.items()}
             try:
-                return _Answer(response.status, await response.json(content_type=None))
+                return _Answer(response.status, await response.json(content_type=None), received)
             except ValueError:
-                return _Answer(response.status, None)
+                return _Answer(response.status, None, received)
     except TimeoutError as err:
         raise PairingError("hub_unreachable", f"{url} did not answer in time") from err
     except (aiohttp.ClientError, OSError) as err:

@@ -114,6 +114,30 @@ async def test_a_fault_shows_out_of_order_until_a_later_status(client: Any, cloc
     assert (faulted["wallbox-1"], fixed["wallbox-1"]) == ("OUTOFORDER", "AVAILABLE")
 
 
+async def test_a_status_reported_in_the_same_second_as_a_sharing_change_or_a_fault_shows(
+    client: Any, clock: Clock
+) -> None:
+    """The link's times are whole seconds, the hub's clock is not: what the hub stamps itself (BLOCKED when sharing
+    stops, OUTOFORDER on a fault) must not count as later than a status the charger reported after it."""
+    host = await actor(client, "host@example.org", host=True)
+    location_id = await listing(client, host)
+    clock.advance(seconds=0.6)
+
+    async with linked(client, await paired(client, host)) as link:
+        await link.apply("evse.status", _status(location_id, "AVAILABLE", clock.now))
+        off = {"location_id": location_id, "sharing": False, "windows": [], "reason": "switched off"}
+        await link.apply("availability", off)
+        await link.apply("evse.status", _status(location_id, "CHARGING", clock.now))
+        plugged_in = await shown_statuses(client, location_id, host)
+        fault = {"location_id": location_id, "evse_uid": "wallbox-2", "error_code": "GroundFailure", "info": "RCD"}
+        await link.apply("fault", fault)
+        await link.apply("evse.status", _status(location_id, "AVAILABLE", clock.now, "wallbox-2"))
+        recovered = await shown_statuses(client, location_id, host)
+
+    assert plugged_in["wallbox-1"] == "CHARGING"
+    assert recovered["wallbox-2"] == "BLOCKED"  # available again, and not shared
+
+
 async def test_a_browser_resumes_from_the_last_event_it_got(client: Any, clock: Clock) -> None:
     host = await actor(client, "host@example.org", host=True)
     location_id = await listing(client, host)

@@ -187,6 +187,13 @@ def parse_time(text: str, field: str) -> datetime:
     return moment
 
 
+def link_time(moment: datetime) -> datetime:
+    """A time the hub stamps on a link fact itself, at the link's resolution (whole seconds): with its fractions, a
+    BLOCKED or OUTOFORDER stamped at 15:04:05.6 would count as later than a status the charger reported after it,
+    at 15:04:05.9, which Home Assistant sends as 15:04:05Z."""
+    return moment.replace(microsecond=0)
+
+
 def frame_text(kind: str, payload: dict[str, Any], *, message_id: str | None = None, at: datetime | None = None) -> str:
     frame: dict[str, Any] = {"v": VERSION, "type": kind}
     if message_id is not None:

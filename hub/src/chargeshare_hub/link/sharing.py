@@ -18,7 +18,7 @@ from ..listings.ocpi_json import ocpi_time
 from ..listings.tables import Evse, Location
 from ..listings.upkeep import record_live_status
 from ..web.errors import not_found
-from .frames import parse_time
+from .frames import link_time, parse_time
 from .tables import LinkSharing
 
 NOT_SHARED = "BLOCKED"
@@ -71,7 +71,7 @@ async def report_sharing(session: AsyncSession, host_id: int, payload: dict[str,
         reported = row.reported.get(evse.uid, evse.status)
         shown = shown_status(reported, sharing=row.sharing)
         if shown != evse.status:
-            await record_live_status(session, host_id, location_id, evse.uid, shown, at=now, now=now)
+            await record_live_status(session, host_id, location_id, evse.uid, shown, at=link_time(now), now=now)
 
 
 def _new_sharing(session: AsyncSession, location_id: str, now: datetime) -> LinkSharing:

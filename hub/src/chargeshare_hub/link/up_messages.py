@@ -18,7 +18,7 @@ from ..tariff_catalog.tables import HostTariff
 from ..web.context import Hub
 from ..web.errors import ApiError
 from .commands import record_result
-from .frames import parse_time
+from .frames import link_time, parse_time
 from .outbox import send_down
 from .sharing import report_sharing, report_status
 
@@ -90,7 +90,7 @@ async def fault(arrival: Arrival, payload: dict[str, Any]) -> None:
         payload["location_id"],
         payload["evse_uid"],
         FAULT_STATUS,
-        at=arrival.now,
+        at=link_time(arrival.now),
         now=arrival.now,
     )
 
