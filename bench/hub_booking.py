@@ -33,7 +33,6 @@ import time
 from typing import Any
 
 import aiohttp
-import asyncpg
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -43,6 +42,8 @@ from chargeshare_hub.accounts.tables import User
 from chargeshare_hub.config import HubConfig
 from chargeshare_hub.db.engine import Database
 from chargeshare_hub.db.migrate import migrate
+
+from .postgres_database import recreate_database
 
 AIM_PER_S = 300
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/chargeshare_hub_bench"
@@ -99,30 +100,12 @@ async def _run(args: argparse.Namespace) -> None:
         with tempfile.TemporaryDirectory(prefix="hub-booking-bench-") as tmp:
             config = HubConfig(data_dir=Path(tmp) / "sqlite", workers=workers)
             results.append(await _backend("SQLite", config, args))
-            if await _recreate(args.postgres):
+            if await recreate_database(args.postgres):
                 config = HubConfig(data_dir=Path(tmp) / "postgresql", database=args.postgres, workers=workers)
                 results.append(await _backend("PostgreSQL", config, args))
             else:
                 print(f"PostgreSQL at {make_url(args.postgres).render_as_string()} is unreachable: skipped")
     _report(results, args)
-
-
-async def _recreate(url: str) -> bool:
-    """Drops and creates the bench's database, through the server's `postgres` database."""
-    target = make_url(url)
-    try:
-        connection = await asyncpg.connect(
-            host=target.host, port=target.port or 5432, user=target.username, password=target.password,
-            database="postgres",
-        )  # fmt: skip
-    except (OSError, asyncpg.PostgresError):
-        return False
-    try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{target.database}"')
-        await connection.execute(f'CREATE DATABASE "{target.database}"')
-    finally:
-        await connection.close()
-    return True
 
 
 async def _backend(name: str, config: HubConfig, args: argparse.Namespace) -> Result:

@@ -178,7 +178,7 @@ async def _sessions(charge_point: SimulatedChargePoint, args: argparse.Namespace
         while loop.time() < car.leaves_at:
             await asyncio.sleep(args.interval)
             if charge_point.transaction_id is not None:
-                await charge_point.charge(args.interval)
+                await charge_point.charge(args.interval, passed=True)
                 if args.state is not None:
                     _save_register(args.state, charge_point.register_wh)
                 _LOGGER.debug("%.0f W, register %.3f kWh", charge_point.power_w, charge_point.register_wh / 1000)

@@ -191,10 +191,12 @@ class SimulatedChargePoint(ChargePoint):
         )
         await self.send_status("Finishing" if self.car_connected else "Available")
 
-    async def charge(self, seconds: float) -> None:
-        """Let `seconds` of charging pass, then report meter values."""
+    async def charge(self, seconds: float, *, passed: bool = False) -> None:
+        """Let `seconds` of charging pass, then report meter values. Tests skip the time (the charger's clock
+        moves ahead by it); a charger running in real time says the seconds have `passed` already."""
         self.register_wh += self.power_w * seconds / 3600
-        self.elapsed_s += seconds
+        if not passed:
+            self.elapsed_s += seconds
         await self.send_meter_values()
 
     async def send_meter_values(self, context: str = "Sample.Periodic") -> None:
@@ -240,7 +242,8 @@ class SimulatedChargePoint(ChargePoint):
     @on(Action.remote_start_transaction)
     def on_remote_start(self, id_tag: str, **payload: Any) -> Any:
         self._record("RemoteStartTransaction", {"id_tag": id_tag, **payload})
-        return call_result.RemoteStartTransaction(status="Accepted")
+        busy = self.transaction_id is not None  # one connector: it cannot start a second transaction
+        return call_result.RemoteStartTransaction(status="Rejected" if busy else "Accepted")
 
     @after(Action.remote_start_transaction)
     def after_remote_start(self, id_tag: str, **_: Any) -> None:

@@ -117,12 +117,37 @@ async def test_sharing_changes_reach_the_hub_with_the_windows_of_the_coming_week
     await until(lambda: len(hub.payloads("availability")[-1]["windows"]) >= 7)
 
 
-async def start_guest_session(hub: FakeHub, hass: HomeAssistant, charger: SimulatedChargePoint) -> None:
+async def plug_in_for_a_booking(hub: FakeHub, charger: SimulatedChargePoint) -> None:
+    """The listing known, a booking open since five minutes, and the guest's car plugged in."""
     await deliver(hub, "listing.saved", LISTING)
     await deliver(hub, "booking.reserved", reserved(dt_util.utcnow() - timedelta(minutes=5)))
     await charger.plug_in()
+
+
+async def start_guest_session(hub: FakeHub, hass: HomeAssistant, charger: SimulatedChargePoint) -> None:
+    await plug_in_for_a_booking(hub, charger)
     assert await charger.start_transaction(TAG) == "Accepted"
     await until(lambda: len(hub.payloads("session.start")) == 1)
+
+
+async def test_a_session_started_from_the_hub_page_goes_up_as_started_by_command(
+    hub: FakeHub,
+    hass: HomeAssistant,
+    setup_integration: MockConfigEntry,
+    linked: MockConfigEntry,
+    connect_charger: ConnectCharger,
+) -> None:
+    charger = await connect_charger()
+    await plug_in_for_a_booking(hub, charger)
+    start = {"command_id": "c1", "booking_id": "bk-1", "evse_uid": "CP1", "connector_id": "1", "id_tag": TAG}
+    await deliver(hub, "command.start", start)
+    await until(lambda: len(hub.payloads("session.start")) == 1)
+    assert hub.payloads("session.start")[0]["auth_method"] == "COMMAND"
+
+    await charger.stop_transaction()
+    assert await charger.start_transaction(TAG) == "Accepted"  # the next one, at the charger: the tag's own
+    await until(lambda: len(hub.payloads("session.start")) == 2)
+    assert hub.payloads("session.start")[1]["auth_method"] == "WHITELIST"
 
 
 async def test_a_guest_session_goes_up_from_start_to_end_with_the_meter_at_both_ends(

@@ -225,6 +225,17 @@ async def test_a_start_the_charger_cannot_take_comes_back_failed(
     assert link.sent == [("command.result", {"command_id": "c1", "result": "FAILED"})]
 
 
+async def test_a_start_while_the_charger_charges_another_car_comes_back_rejected(
+    hass: HomeAssistant, link: LinkDouble, connect_charger: ConnectCharger
+) -> None:
+    await link.deliver("booking.reserved", booking(dt_util.utcnow()))
+    charge_point = await connect_charger()
+    await charge_point.plug_in()
+    assert await charge_point.start_transaction("HOST-CAR") == "Accepted"  # the host's own car, still charging
+    await link.deliver("command.start", {"command_id": "c1", "booking_id": "bk-7f3a", "id_tag": "BK7F3A"})
+    assert link.sent == [("command.result", {"command_id": "c1", "result": "REJECTED"})]
+
+
 async def test_a_stop_for_a_session_not_running_here_is_refused(
     hass: HomeAssistant, setup_integration: MockConfigEntry, link: LinkDouble
 ) -> None:

@@ -177,6 +177,8 @@ async def test_the_notification_blueprints_answer_goes_up_the_link(
     await link.deliver("booking.requested", request())
     await until(lambda: len(phone) == 1)
     assert phone[0].data["message"].startswith("Alex would like to charge at CP1, ")
+    # The notification went out just before the automation waits for its answer: tap once it listens.
+    await until(lambda: hass.bus.async_listeners().get("mobile_app_notification_action", 0) > 0)
 
     hass.bus.async_fire("mobile_app_notification_action", {"action": f"CHARGESHARE_{button}_bk-7f3a"})
     await until(lambda: len(link.sent) == 1)

@@ -24,6 +24,8 @@ from .bookings import Booking, windows_of
 
 STORAGE_KEY = f"{DOMAIN}.bookings"
 STORAGE_VERSION = 1
+# A charger that accepted RemoteStartTransaction starts once the car is plugged in, within its ConnectionTimeOut.
+REMOTE_START_VALID = timedelta(minutes=5)
 # Bookings stay this long after their window closed: the calendar's history, and their id tags stay refused.
 KEEP_BOOKINGS = timedelta(days=30)
 # Only today's earnings are shown; two days cover every time zone's "today".
@@ -57,7 +59,7 @@ class IssuedCdr:
 
 
 class BookingBook:
-    """Bookings by id, CDRs by id, and the OCPP reservation ids handed out so far."""
+    """Bookings by id, CDRs by id, the OCPP reservation ids handed out so far, and the remote starts under way."""
 
     def __init__(self, hass: HomeAssistant) -> None:
         self._store: Store[dict[str, Any]] = Store(hass, STORAGE_VERSION, STORAGE_KEY)
@@ -65,6 +67,9 @@ class BookingBook:
         self._cdrs: dict[str, IssuedCdr] = {}
         self._last_reservation_id = 0
         self._listeners = Listeners()
+        # Bookings whose driver started charging from the hub page, until the session starts (not stored: a start
+        # lost to a restart is reported as the id tag's own, which it also is).
+        self._remote_starts: dict[str, datetime] = {}
 
     async def async_load(self) -> None:
         data = await self._store.async_load() or {}
@@ -75,6 +80,15 @@ class BookingBook:
     def add_listener(self, listener: Callable[[], None]) -> Callable[[], None]:
         """Call `listener` after every change; returns the function that removes it."""
         return self._listeners.add(listener)
+
+    def remote_start_sent(self, booking_id: str, at: datetime) -> None:
+        """A RemoteStartTransaction for the booking goes to its charger now."""
+        self._remote_starts[booking_id] = at
+
+    def take_remote_start(self, booking_id: str, now: datetime) -> bool:
+        """Whether the booking's session now starting was started from the hub page (answered once)."""
+        sent = self._remote_starts.pop(booking_id, None)
+        return sent is not None and now - sent <= REMOTE_START_VALID
 
     # ------------------------------------------------------------------ reading
 

@@ -64,7 +64,11 @@ class CommandHandlers:
                 "booking_id",
             )
         coordinator, tag = coordinator_for_evse(self._hass, booking.evse_uid), booking.id_tag
+        # Before the command: the charger may report the session before its answer to the command arrives.
+        self._book.remote_start_sent(booking_id, dt_util.utcnow())
         result = await _async_run(coordinator, lambda charger: charger.async_start_session(tag))
+        if result != ACCEPTED:
+            self._book.take_remote_start(booking_id, dt_util.utcnow())
         await self._link.send("command.result", {"command_id": command_id, "result": result})
 
     async def _async_stop(self, payload: dict[str, Any]) -> None:

@@ -102,8 +102,15 @@ class GuestSessions:
             location_id=location_id,
             meter_start_wh=meter_start_wh(state, session),
         )
+        book = loaded_booking_book(self._hass)
         start = SessionStart(
-            opened.session_id, location_id, tracker.evse_uid, session.id_tag, session.started_at, opened.meter_start_wh
+            opened.session_id,
+            location_id,
+            tracker.evse_uid,
+            session.id_tag,
+            session.started_at,
+            opened.meter_start_wh,
+            remote=book is not None and book.take_remote_start(booking.booking_id, now),
         )
         # The start carries the meter: the first progress is due a full interval later.
         tracker.last_progress_at, tracker.last_progress = now, (opened.meter_start_wh, 0)

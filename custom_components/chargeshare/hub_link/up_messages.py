@@ -93,6 +93,7 @@ class SessionStart:
     id_tag: str
     start: datetime
     meter_start_wh: int
+    remote: bool  # started from the hub page (OCPI COMMAND), else by the booking's id tag at the charger
 
     def payload(self) -> dict[str, Any]:
         return {
@@ -101,7 +102,8 @@ class SessionStart:
             "evse_uid": self.evse_uid,
             "connector_id": CONNECTOR_ID,
             "id_tag": self.id_tag,
-            "auth_method": "WHITELIST",  # the booking's id tag was on our list for its window
+            # WHITELIST: the booking's id tag was on our list for its window.
+            "auth_method": "COMMAND" if self.remote else "WHITELIST",
             "start": rfc3339(self.start),
             "meter_start_wh": self.meter_start_wh,
         }
