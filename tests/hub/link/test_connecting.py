@@ -13,6 +13,7 @@ import pytest
 from chargeshare_hub import __version__
 from chargeshare_hub.link.frames import SUBPROTOCOL
 from chargeshare_hub.link.gateway import GATEWAY
+from chargeshare_hub.link.up_messages import HANDLERS
 from tests.hub.bookings.helpers import Clock, actor
 
 from .helpers import Link, hello, linked, open_socket, paired
@@ -173,3 +174,26 @@ async def test_a_peer_that_answers_pings_stays(client: Any) -> None:
         answer = await link.apply("fault", {"location_id": "nowhere", "evse_uid": "x", "error_code": "GroundFailure"})
 
     assert answer["type"] == "nack"
+
+
+async def test_a_peer_whose_message_waits_for_the_hub_is_still_heard_and_stays(
+    client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    host = await actor(client, "host@example.org", host=True)
+    client.server.app[GATEWAY].heartbeat_s = 1
+    busy = asyncio.Event()
+    applying = HANDLERS["fault"]
+
+    async def slow_fault(arrival: Any, payload: dict[str, Any]) -> None:
+        await busy.wait()  # a hub too busy to apply it for three heartbeats
+        await applying(arrival, payload)
+
+    monkeypatch.setitem(HANDLERS, "fault", slow_fault)
+    async with linked(client, await paired(client, host)) as link:
+        fault = {"location_id": "nowhere", "evse_uid": "x", "error_code": "GroundFailure"}
+        message_id = await link.send("fault", fault)
+        await link.nothing_more(3.5)  # the client answers the hub's pings meanwhile, as a live peer does
+        busy.set()
+        answer = await link.answer_to(message_id)
+
+    assert answer["type"] == "nack"  # answered on the same connection: it was never closed as gone

@@ -1,8 +1,10 @@
 """One host's websocket: hello and welcome, then up messages applied in the order they arrive, down messages
 sent as they are queued (and again after `RESEND_AFTER_S` without an answer), pings every heartbeat.
 
-Everything a connection sends is a whole frame written at once, so its three writers (the receive loop's acks,
-the delivery of down messages, the pings) never interleave within a frame.
+Frames are read by one task and applied by another: while a message waits for the database (a busy hub applies
+a few at once, see `Receiver`), the reader still takes the peer's pongs, so a slow hub does not mistake a live
+Home Assistant for a gone one. Everything a connection sends is a whole frame written at once, so its three
+writers (the applier's acks, the delivery of down messages, the pings) never interleave within a frame.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ RESEND_AFTER_S = 60.0  # a down message sent this long ago without an answer goe
 STOP_WAIT_S = 10.0
 MISSED_PINGS = 2
 WINDOW = 500  # down messages in flight at most; more follow as acks come in
+UNAPPLIED = 256  # frames read and not yet applied; a peer that sends more waits (and, past its pings, is closed)
 CLOSE_GOING_AWAY = 1001
 CLOSE_UNSUPPORTED_DATA = 1003
 CLOSE_REPLACED = 4000
@@ -46,6 +49,7 @@ class Connection:
         self._last_heard = time.monotonic()
         self._sent: dict[int, tuple[str, float]] = {}  # unanswered down messages: seq -> (frame, when sent)
         self._wake = asyncio.Event()
+        self._unapplied: asyncio.Queue[str | None] = asyncio.Queue(UNAPPLIED)
         self._delivery: asyncio.Task[None] | None = None
         self._closing: asyncio.Task[None] | None = None
         self._ended = False
@@ -62,18 +66,23 @@ class Connection:
     async def run(self) -> None:
         """Serves the connection until either side closes it."""
         keepalive = asyncio.create_task(self._keep_alive(), name=f"link {self.id} pings")
+        applier = asyncio.create_task(self._apply_frames(), name=f"link {self.id} applier")
         try:
             await self._receive()
         finally:
             self._ended = True
             keepalive.cancel()
-            if self._delivery is not None:
-                # Told, not cancelled, unless it takes too long: a cancellation that reaches SQLAlchemy's pool while
-                # it hands a connection back can leave that connection behind.
-                self._wake.set()
-                await asyncio.wait({self._delivery}, timeout=STOP_WAIT_S)
-                self._delivery.cancel()
-            tasks = [task for task in (keepalive, self._delivery, self._closing) if task is not None]
+            # Told, not cancelled, unless they take too long: a cancellation that reaches SQLAlchemy's pool while it
+            # hands a connection back can leave that connection behind. A full queue needs no telling: the applier
+            # stops when it has emptied it.
+            with contextlib.suppress(asyncio.QueueFull):
+                self._unapplied.put_nowait(None)
+            self._wake.set()
+            working = {task for task in (applier, self._delivery) if task is not None}
+            await asyncio.wait(working, timeout=STOP_WAIT_S)
+            for task in working:
+                task.cancel()
+            tasks = [task for task in (keepalive, applier, self._delivery, self._closing) if task is not None]
             await asyncio.gather(*tasks, return_exceptions=True)
 
     def close_soon(self, code: int, reason: str, *, bye: str | None = None) -> None:
@@ -92,7 +101,7 @@ class Connection:
             message = await self.ws.receive()
             self._last_heard = time.monotonic()
             if message.type == WSMsgType.TEXT:
-                await self._on_text(message.data)
+                await self._unapplied.put(message.data)
             elif message.type == WSMsgType.PING:
                 with contextlib.suppress(ConnectionResetError):
                     await self.ws.pong(message.data)
@@ -100,6 +109,17 @@ class Connection:
                 await self.close(CLOSE_UNSUPPORTED_DATA, "text frames only")
                 return
             elif message.type != WSMsgType.PONG:  # closed, closing, or an error (a frame over the size limit)
+                return
+
+    async def _apply_frames(self) -> None:
+        """Applies what was read, in order; once the connection has ended, what was read before it (an ack sent
+        just before a close), then stops."""
+        while True:
+            text = await self._unapplied.get()
+            if text is None:
+                return
+            await self._on_text(text)
+            if self._ended and self._unapplied.empty():
                 return
 
     async def _on_text(self, text: str) -> None:

@@ -7,10 +7,15 @@ transition the booking lifecycle does not allow) is a nack, which the sender dro
 database away) is answered with nothing, so the message is resent.
 
 Acks and nacks of down messages settle their `link_outbox` rows; a refused command tells its driver.
+
+At most `AT_ONCE` messages of all the links are applied at a time: the others wait their turn here rather than in
+the database pool, whose timeout would leave them unanswered under load, and whose last connections are kept for
+the event log and the API.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -29,6 +34,7 @@ from .up_messages import HANDLERS, Arrival
 
 _LOGGER = logging.getLogger(__name__)
 _REFUSAL_LENGTH = 300
+AT_ONCE = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,13 +49,15 @@ class Receiver:
     def __init__(self, hub: Hub, clock: Callable[[], datetime]) -> None:
         self._hub = hub
         self._clock = clock
+        self._turns = asyncio.Semaphore(AT_ONCE)
 
     async def apply(self, host: Principal, frame: Frame) -> str | None:
         """The answer to send: an ack or a nack; None when a passing failure left the message to be resent."""
         assert frame.id is not None  # parse_frame refuses an up message without one
         for attempt in (1, 2):
             try:
-                await self._apply_once(host, frame)
+                async with self._turns:
+                    await self._apply_once(host, frame)
             except ApiError as err:
                 return nack_text(refusal(err, frame.id))
             except TransitionError as err:
@@ -84,8 +92,8 @@ class Receiver:
         text = frame.payload["id"]
         if not text.isdigit():
             return None
-        now = self._clock()
-        async with self._hub.db.write() as session:
+        async with self._turns, self._hub.db.write() as session:
+            now = self._clock()
             row = await session.get(LinkOutbox, int(text))
             if row is None or row.host_id != host.user_id:
                 return None
