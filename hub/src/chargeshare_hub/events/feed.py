@@ -22,7 +22,7 @@ from aiohttp import web
 from sqlalchemy import func, select
 
 from ..db.engine import Database
-from .log import Audience, add_waker, remove_waker
+from .log import EVENTS_RECORDED, Audience
 from .tables import HubEvent
 
 _LOGGER = logging.getLogger(__name__)
@@ -129,12 +129,12 @@ class EventFeed:
             newest = await session.scalar(select(func.max(HubEvent.seq)))
         if newest is not None:
             self._cursor, self._fresh = newest, False
-        add_waker(self.wake)
+        EVENTS_RECORDED.add_waker(self.wake)
         self._task = asyncio.create_task(self._run(), name="event feed")
 
     async def stop(self) -> None:
         """Closes every subscription (their streams end) and stops reading."""
-        remove_waker(self.wake)
+        EVENTS_RECORDED.remove_waker(self.wake)
         self._stopping.set()
         self._woken.set()
         self.close_subscriptions()

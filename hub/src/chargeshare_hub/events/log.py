@@ -7,19 +7,17 @@ hubs in one process): one with nothing new just finds nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 
+from ..db.commit_signal import CommitSignal
 from .tables import HubEvent
 
-_RECORDED = "chargeshare_events_recorded"
-_wakers: set[Callable[[], None]] = set()
+EVENTS_RECORDED = CommitSignal("events_recorded")
 
 
 class Audience(StrEnum):
@@ -48,25 +46,5 @@ def record_event(
         created_at=now,
     )
     session.add(row)
-    session.info[_RECORDED] = True
+    EVENTS_RECORDED.mark(session)
     return row
-
-
-def add_waker(wake: Callable[[], None]) -> None:
-    _wakers.add(wake)
-
-
-def remove_waker(wake: Callable[[], None]) -> None:
-    _wakers.discard(wake)
-
-
-@event.listens_for(Session, "after_commit")
-def _after_commit(session: Session) -> None:
-    if session.info.pop(_RECORDED, False):
-        for wake in list(_wakers):
-            wake()
-
-
-@event.listens_for(Session, "after_rollback")
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_RECORDED, None)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from ..accounts.tables import User
 from .tables import Notification, OutboundEmail
-from .wakeup import mail_queued
+from .wakeup import MAIL_QUEUED
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +52,7 @@ async def notify(
                 link=link,
             )
         )
-        mail_queued(session)
+        MAIL_QUEUED.mark(session)
     return notification
 
 
@@ -89,4 +89,4 @@ async def notify_many(session: AsyncSession, notices: Sequence[Notice]) -> None:
             for notice, notification_id in emailed
         ],
     )
-    mail_queued(session)
+    MAIL_QUEUED.mark(session)

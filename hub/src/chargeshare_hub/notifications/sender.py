@@ -11,7 +11,7 @@ import logging
 from aiohttp import web
 
 from .mailer import Mailer
-from .wakeup import add_waker, remove_waker
+from .wakeup import MAIL_QUEUED
 
 _LOGGER = logging.getLogger(__name__)
 SEND_EVERY_S = 30.0
@@ -26,10 +26,10 @@ def install_sender(app: web.Application, mailer: Mailer, every_s: float = SEND_E
             yield
             return
         woken, stopping = asyncio.Event(), asyncio.Event()
-        add_waker(woken.set)
+        MAIL_QUEUED.add_waker(woken.set)
         task = asyncio.create_task(_run(mailer, woken, stopping, every_s), name="email sender")
         yield
-        remove_waker(woken.set)
+        MAIL_QUEUED.remove_waker(woken.set)
         # Told as well as cancelled: a cancellation that reaches the task inside the database or SMTP client
         # can be lost there, and the task must end anyway.
         stopping.set()

@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..accounts.tables import User
 from ..notifications.inbox import notify
 from ..notifications.tables import OutboundEmail
-from ..notifications.wakeup import mail_queued
+from ..notifications.wakeup import MAIL_QUEUED
 from ..web.errors import ApiError, bad_request, conflict
 from .tables import EmailVerification
 
@@ -60,7 +60,7 @@ async def send_verification(session: AsyncSession, user_id: int, email: str, now
             link=VERIFY_PATH + token,
         )
     )
-    mail_queued(session)
+    MAIL_QUEUED.mark(session)
     await notify(
         session,
         user_id,
