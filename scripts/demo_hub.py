@@ -27,6 +27,7 @@ import time
 from typing import Any
 import urllib.error
 import urllib.request
+import uuid
 
 from demo_provision import HomeAssistant, chargeshare_entries, create_entry
 
@@ -43,6 +44,7 @@ ACCOUNTS = (
     (DRIVER_EMAIL, "Dario Driver", "hub-driver-password", {"host": False, "driver": True}),
 )
 DRIVER_TOKEN_FILE = "hub-driver-token"  # noqa: S105 - a file name
+DEMO_WALLET_MINOR = 5000  # EUR 50.00: more than the hold of a booked hour of the demo charger
 SESSION_COOKIE = "chargeshare_session"
 # A fresh Home Assistant's home is at 0° N 0° E, in the sea; the demo's is in Utrecht, among the seeded hosts.
 DEMO_HOME = {"latitude": 52.0907, "longitude": 5.1214}
@@ -236,6 +238,20 @@ def driver_token(hub: Hub, secrets_dir: Path) -> str:
     return token
 
 
+def fund_wallet(hub: Hub, secrets_dir: Path) -> int:
+    """Tops the demo driver's wallet up to DEMO_WALLET_MINOR, so that a booking's payment hold (placed half an hour
+    before its slot) finds the money; returns the balance. The demo hub lets drivers top up themselves."""
+    driver = hub.sign_in(DRIVER_EMAIL, _secret(secrets_dir / ACCOUNTS[1][2]))
+    wallets = hub.call("GET", "/api/v1/wallet", auth=driver)[1]["wallets"]
+    balance = next((int(wallet["balance"]) for wallet in wallets if wallet["currency"] == "EUR"), 0)
+    if balance < DEMO_WALLET_MINOR:
+        body = {"amount": DEMO_WALLET_MINOR - balance, "currency": "EUR"}
+        keyed = driver | {"Idempotency-Key": str(uuid.uuid4())}
+        balance = int(hub.call("POST", "/api/v1/wallet/top-ups", body, auth=keyed, expect=(201,))[1]["balance"])
+    hub.sign_out(driver)
+    return balance
+
+
 def link(args: argparse.Namespace) -> None:
     hub = Hub(args.hub_url)
     hass = HomeAssistant(args.hass_url, args.hass_pid)
@@ -251,7 +267,8 @@ def link(args: argparse.Namespace) -> None:
     listing = listed(hub, host, args.charger, args.hass_pid)
     hub.sign_out(host)
     token = driver_token(hub, args.secrets_dir)
-    sys.stdout.write(summary(hub.base, listing, args.charger, args.secrets_dir, token) + "\n")
+    balance = fund_wallet(hub, args.secrets_dir)
+    sys.stdout.write(summary(hub.base, listing, args.charger, args.secrets_dir, token=token, balance=balance) + "\n")
 
 
 def _loaded(hass: HomeAssistant, entry_id: str) -> bool:
@@ -259,7 +276,7 @@ def _loaded(hass: HomeAssistant, entry_id: str) -> bool:
     return any(entry["entry_id"] == entry_id and entry["state"] == "loaded" for entry in entries)
 
 
-def summary(base: str, listing: dict[str, Any], charger: str, secrets_dir: Path, token: str) -> str:
+def summary(base: str, listing: dict[str, Any], charger: str, secrets_dir: Path, *, token: str, balance: int) -> str:
     """What scripts/demo prints about the hub: addresses, accounts, and a booking to paste into a shell (the
     period is worked out when pasted: from the next quarter hour, for an hour)."""
     passwords = {email: _secret(secrets_dir / file) for email, _, file, _ in ACCOUNTS}
@@ -272,7 +289,8 @@ def summary(base: str, listing: dict[str, Any], charger: str, secrets_dir: Path,
   Hub        {base} (a JSON API for now: its web pages come later); the demo charger is listing {listing["id"]}
   API docs   {base}/api/v1/openapi.json
   Hub host   {HOST_EMAIL}, password {passwords[HOST_EMAIL]} (Home Assistant is linked to this account)
-  Driver     {DRIVER_EMAIL}, password {passwords[DRIVER_EMAIL]}, API token {token}
+  Driver     {DRIVER_EMAIL}, password {passwords[DRIVER_EMAIL]}, API token {token},
+             EUR {balance / 100:.2f} in the wallet (a booking's payment is held from it half an hour before the slot)
   Find and book the demo charger as the driver (paste into a shell):
     token={token}
     curl -s '{search}'

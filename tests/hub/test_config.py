@@ -68,3 +68,29 @@ def test_the_signing_key_is_made_once_and_kept_private(tmp_path: Path) -> None:
     assert first.secret_key == second.secret_key
     assert len(first.secret_key) >= 48
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+@pytest.mark.parametrize(
+    ("environ", "missing"),
+    [
+        ({"CHARGESHARE_HUB_STRIPE_WEBHOOK_SECRET": "whsec_1"}, "stripe_api_key"),
+        ({"CHARGESHARE_HUB_STRIPE_API_KEY": "sk_test_1"}, "stripe_webhook_secret"),
+    ],
+)
+def test_choosing_stripe_needs_its_key_and_its_webhook_secret(environ: dict[str, str], missing: str) -> None:
+    with pytest.raises(ConfigError, match=f"^{missing}: needed when payment_provider is stripe"):
+        load_config(None, {"CHARGESHARE_HUB_PAYMENT_PROVIDER": "stripe", **environ})
+
+
+def test_stripe_is_chosen_with_its_secrets_which_stay_hidden() -> None:
+    config = load_config(
+        None,
+        {
+            "CHARGESHARE_HUB_PAYMENT_PROVIDER": "stripe",
+            "CHARGESHARE_HUB_STRIPE_API_KEY": "sk_test_s3cret",
+            "CHARGESHARE_HUB_STRIPE_WEBHOOK_SECRET": "whsec_s3cret",
+        },
+    )
+
+    assert (config.payment_provider, config.stripe_api_base) == ("stripe", "")
+    assert "s3cret" not in repr(config)

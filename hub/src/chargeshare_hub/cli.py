@@ -1,4 +1,5 @@
-"""`chargeshare-hub`: serve, migrate, seed, create-user. Settings from --config, CHARGESHARE_HUB_* and options."""
+"""`chargeshare-hub`: serve, migrate, seed, create-user, reconcile. Settings from --config, CHARGESHARE_HUB_* and
+options."""
 
 from __future__ import annotations
 
@@ -21,10 +22,13 @@ from .accounts.service import Accounts
 from .config import ConfigError, HubConfig, load_config, with_secret
 from .db.engine import Database
 from .db.migrate import current_revision, head_revision, migrate
+from .ledger.reconciliation import reconcile
 from .seed import seed
 from .seed.towns import EUROPE
 from .web.app import create_app
+from .web.collector import FREEZE_EVERY_S, CollectorPacing
 from .web.errors import ApiError
+from .web.periodic import install_periodic
 
 _LOGGER = logging.getLogger("chargeshare_hub")
 
@@ -76,6 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     create_user.add_argument("--host-account", action="store_true", help="the account may list chargers")
     create_user.add_argument("--admin", action="store_true")
     create_user.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    commands.add_parser("reconcile", help="check the ledger's invariants; exit code 1 when any is broken")
     return parser
 
 
@@ -147,6 +152,7 @@ async def _run_worker(config: HubConfig, index: int) -> None:
         loop.add_signal_handler(signum, stop.set)
     db = Database.from_config(config)
     app = create_app(config, db, background_tasks=index == 0)
+    install_periodic(app, "garbage collector pacing", FREEZE_EVERY_S, CollectorPacing().tick)
     app.on_cleanup.append(lambda _app: db.close())
     runner = web.AppRunner(app)
     await runner.setup()
@@ -201,4 +207,24 @@ async def _create_user(config: HubConfig, args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"migrate": _migrate, "seed": _seed, "create-user": _create_user}
+async def _reconcile(config: HubConfig, _args: argparse.Namespace) -> int:
+    """Prints every difference found (at most 100 of each check) and a summary; 1 when there is any."""
+    db = Database.from_config(config)
+    try:
+        if await current_revision(db) != head_revision():
+            raise ConfigError("the database is not at the newest schema: run `chargeshare-hub migrate` first")
+        async with db.read() as session:
+            result = await reconcile(session)
+    finally:
+        await db.close()
+    for difference in result.differences:
+        print(difference)
+    checked = f"{result.postings} postings, {result.entries} entries, {result.accounts} accounts"
+    if result.differences:
+        print(f"Ledger: {len(result.differences)} difference(s) in {checked}")
+        return 1
+    print(f"Ledger reconciled: {checked}, no differences")
+    return 0
+
+
+_COMMANDS = {"migrate": _migrate, "seed": _seed, "create-user": _create_user, "reconcile": _reconcile}

@@ -15,8 +15,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 ENV_PREFIX = "CHARGESHARE_HUB_"
 SECRET_FILE = "secret_key"  # noqa: S105 (a file name)
-SECRET_FIELDS = frozenset({"secret_key", "smtp_password"})
+SECRET_FIELDS = frozenset({"secret_key", "smtp_password", "stripe_api_key", "stripe_webhook_secret"})
 SMTP_SECURITY = ("none", "starttls", "tls")  # plain, upgraded after connecting, TLS from the first byte
+# The built-in prepaid wallet (payments/wallet_provider.py), or cards through Stripe Connect (payments/stripe/).
+PAYMENT_PROVIDERS = ("wallet", "stripe")
+# Who puts money in a wallet of the built-in provider, which takes no payment itself: the hub's operator (money
+# received outside the hub: cash, a bank transfer), or the drivers themselves (demos and tests, never a real hub).
+WALLET_TOP_UPS = ("operator", "self")
 
 
 class ConfigError(ValueError):
@@ -51,6 +56,26 @@ class HubConfig:
     smtp_password: str = ""
     smtp_from: str = ""  # empty: ChargeShare <no-reply@the public address's host>
     smtp_security: str = "starttls"  # none, starttls or tls
+    # Payments (payments/): who moves the money, when a booking's hold is placed and how large it may be (minor
+    # units of the tariff's currency), when a session without energy voids it, and the platform's fee: a share
+    # in basis points of every charge and a flat amount per charging session.
+    payment_provider: str = "wallet"
+    wallet_top_ups: str = "operator"  # see WALLET_TOP_UPS
+    payment_hold_lead_minutes: int = 30
+    payment_hold_cap_minor: int = 15_000
+    payment_void_after_minutes: int = 15
+    platform_fee_bps: int = 1_000
+    platform_fee_flat_minor: int = 0
+    # The `stripe` provider: the platform account's secret key (sk_live_... or sk_test_...), the signing secret of
+    # the webhook endpoint registered at Stripe (whsec_...), and where Stripe's API is (empty: Stripe's own; the
+    # tests point it at a local fake).
+    stripe_api_key: str = ""
+    stripe_webhook_secret: str = ""
+    stripe_api_base: str = ""
+    # Host payouts (payments/payouts.py): a host is paid out, in the periodic run, once what the platform owes
+    # them in a currency reaches this (minor units); a driver disputes a charge within this many days of its CDR.
+    payout_threshold_minor: int = 2_500
+    dispute_window_days: int = 7
 
     @property
     def database_url(self) -> str:
@@ -106,7 +131,32 @@ def load_config(path: Path | None = None, environ: Mapping[str, str] | None = No
         raise ConfigError(f"smtp_security: one of {', '.join(SMTP_SECURITY)}, got {config.smtp_security!r}")
     if not 0 < config.smtp_port < 65536:
         raise ConfigError(f"smtp_port: a port from 1 to 65535, got {config.smtp_port}")
+    _check_payments(config)
     return config
+
+
+def _check_payments(config: HubConfig) -> None:
+    if config.payment_provider not in PAYMENT_PROVIDERS:
+        raise ConfigError(f"payment_provider: one of {', '.join(PAYMENT_PROVIDERS)}, got {config.payment_provider!r}")
+    if config.payment_provider == "stripe":
+        for name in ("stripe_api_key", "stripe_webhook_secret"):
+            if not getattr(config, name):
+                raise ConfigError(f"{name}: needed when payment_provider is stripe (see the README's Stripe part)")
+    if config.wallet_top_ups not in WALLET_TOP_UPS:
+        raise ConfigError(f"wallet_top_ups: one of {', '.join(WALLET_TOP_UPS)}, got {config.wallet_top_ups!r}")
+    if not 0 <= config.platform_fee_bps <= 10_000:
+        raise ConfigError(f"platform_fee_bps: 0 to 10000 (100 %), got {config.platform_fee_bps}")
+    for name in (
+        "payment_hold_lead_minutes",
+        "payment_hold_cap_minor",
+        "payment_void_after_minutes",
+        "payout_threshold_minor",
+        "dispute_window_days",
+    ):
+        if getattr(config, name) < 1:
+            raise ConfigError(f"{name}: must be at least 1, got {getattr(config, name)}")
+    if config.platform_fee_flat_minor < 0:
+        raise ConfigError(f"platform_fee_flat_minor: must be 0 or more, got {config.platform_fee_flat_minor}")
 
 
 def with_secret(config: HubConfig) -> HubConfig:

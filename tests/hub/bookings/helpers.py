@@ -13,6 +13,7 @@ from chargeshare_hub.accounts.scopes import ALL_SCOPES
 from chargeshare_hub.accounts.tables import User
 from chargeshare_hub.web.context import HUB
 from tests.hub.listings.helpers import home_charger
+from tests.hub.tariff_catalog.helpers import example_tariff
 
 # A Monday, 10:00 in Köln (Europe/Berlin, summer time).
 START_OF_TESTS = datetime(2026, 6, 1, 8, 0, tzinfo=UTC)
@@ -100,3 +101,31 @@ OVERLAPPING_PAIRS = text(
 
 async def overlapping_pairs(session: AsyncSession) -> int:
     return int(await session.scalar(OVERLAPPING_PAIRS) or 0)
+
+
+def host_tariff(name: str) -> dict[str, Any]:
+    """A spec example as a host sends it (the hub gives id and party)."""
+    tariff = example_tariff(name)
+    return {
+        key: value for key, value in tariff.items() if key not in ("id", "country_code", "party_id", "last_updated")
+    }
+
+
+async def priced_listing(client: Any, tariff_name: str, terms: dict[str, Any] | None = None) -> tuple[Actor, str]:
+    """A host's listing whose every connector names the spec's example tariff `tariff_name`."""
+    host = await actor(client, "host@example.org", host=True)
+    response = await client.post("/api/v1/tariffs", json=host_tariff(tariff_name), headers=host.headers)
+    assert response.status == 201, await response.text()
+    tariff_id = (await response.json())["id"]
+    listing_id = await listing(client, host, terms)
+    document = await (await client.get(f"/api/v1/listings/{listing_id}", headers=host.headers)).json()
+    editable = {k: v for k, v in document.items() if k not in ("id", "last_updated", "images", "publish_allowed_to")}
+    for evse in editable["evses"]:
+        evse.pop("last_updated", None)
+        for connector in evse["connectors"]:
+            connector.pop("last_updated", None)
+            connector.pop("max_power", None)
+            connector["tariff_ids"] = [tariff_id]
+    replaced = await client.put(f"/api/v1/listings/{listing_id}", json=editable, headers=host.headers)
+    assert replaced.status == 200, await replaced.text()
+    return host, listing_id

@@ -5,35 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from chargeshare_hub.web.context import HUB
-from tests.hub.bookings.helpers import Actor, Clock, actor, booked, listing, period
-from tests.hub.tariff_catalog.helpers import example_tariff
-
-
-def _host_tariff(name: str) -> dict[str, Any]:
-    """A spec example as a host sends it (the hub gives id and party)."""
-    tariff = example_tariff(name)
-    return {
-        key: value for key, value in tariff.items() if key not in ("id", "country_code", "party_id", "last_updated")
-    }
-
-
-async def _priced_listing(client: Any, tariff_name: str, terms: dict[str, Any] | None = None) -> tuple[Actor, str]:
-    host = await actor(client, "host@example.org", host=True)
-    response = await client.post("/api/v1/tariffs", json=_host_tariff(tariff_name), headers=host.headers)
-    assert response.status == 201, await response.text()
-    tariff_id = (await response.json())["id"]
-    listing_id = await listing(client, host, terms)
-    document = await (await client.get(f"/api/v1/listings/{listing_id}", headers=host.headers)).json()
-    editable = {k: v for k, v in document.items() if k not in ("id", "last_updated", "images", "publish_allowed_to")}
-    for evse in editable["evses"]:
-        evse.pop("last_updated", None)
-        for connector in evse["connectors"]:
-            connector.pop("last_updated", None)
-            connector.pop("max_power", None)
-            connector["tariff_ids"] = [tariff_id]
-    replaced = await client.put(f"/api/v1/listings/{listing_id}", json=editable, headers=host.headers)
-    assert replaced.status == 200, await replaced.text()
-    return host, listing_id
+from tests.hub.bookings.helpers import Clock, actor, booked, period, priced_listing
 
 
 def _charges(booking: dict[str, Any]) -> list[tuple[str, int, str]]:
@@ -41,7 +13,7 @@ def _charges(booking: dict[str, Any]) -> list[tuple[str, int, str]]:
 
 
 async def test_a_reservation_fee_and_hourly_reservation_price_make_the_booking_fee(client: Any) -> None:
-    _host, location_id = await _priced_listing(client, "tariff_16_reservation_2_euro_fee_5_euro_per_hour.json")
+    _host, location_id = await priced_listing(client, "tariff_16_reservation_2_euro_fee_5_euro_per_hour.json")
     driver = await actor(client, "driver@example.org")
 
     booking = await booked(client, driver, location_id, period(2, 1.5))
@@ -51,7 +23,7 @@ async def test_a_reservation_fee_and_hourly_reservation_price_make_the_booking_f
 
 
 async def test_a_request_owes_no_fee_until_the_host_accepts_it(client: Any) -> None:
-    host, location_id = await _priced_listing(
+    host, location_id = await priced_listing(
         client, "tariff_16_reservation_2_euro_fee_5_euro_per_hour.json", {"approval": "HOST_APPROVAL"}
     )
     driver = await actor(client, "driver@example.org")
@@ -64,7 +36,7 @@ async def test_a_request_owes_no_fee_until_the_host_accepts_it(client: Any) -> N
 
 
 async def test_a_longer_slot_after_a_change_owes_the_difference(client: Any) -> None:
-    _host, location_id = await _priced_listing(client, "tariff_16_reservation_2_euro_fee_5_euro_per_hour.json")
+    _host, location_id = await priced_listing(client, "tariff_16_reservation_2_euro_fee_5_euro_per_hour.json")
     driver = await actor(client, "driver@example.org")
     booking = await booked(client, driver, location_id, period(2))
 
@@ -76,7 +48,7 @@ async def test_a_longer_slot_after_a_change_owes_the_difference(client: Any) -> 
 
 
 async def test_cancelling_in_time_refunds_the_booking_fee(client: Any) -> None:
-    _host, location_id = await _priced_listing(client, "tariff_16_reservation_2_euro_fee_5_euro_per_hour.json")
+    _host, location_id = await priced_listing(client, "tariff_16_reservation_2_euro_fee_5_euro_per_hour.json")
     driver = await actor(client, "driver@example.org")
     booking = await booked(client, driver, location_id, period(2))
 
@@ -90,7 +62,7 @@ async def test_cancelling_in_time_refunds_the_booking_fee(client: Any) -> None:
 
 
 async def test_a_late_cancellation_keeps_the_fee_and_owes_the_no_show_fee(client: Any, clock: Clock) -> None:
-    _host, location_id = await _priced_listing(
+    _host, location_id = await priced_listing(
         client, "tariff_17_reservation_with_expire_fee.json", {"cancel_until_minutes": 60, "noshow_fee": True}
     )
     driver = await actor(client, "driver@example.org")
@@ -108,7 +80,7 @@ async def test_a_late_cancellation_keeps_the_fee_and_owes_the_no_show_fee(client
 
 
 async def test_a_late_cancellation_is_free_when_the_terms_carry_no_no_show_fee(client: Any, clock: Clock) -> None:
-    _host, location_id = await _priced_listing(client, "tariff_17_reservation_with_expire_fee.json")
+    _host, location_id = await priced_listing(client, "tariff_17_reservation_with_expire_fee.json")
     driver = await actor(client, "driver@example.org")
     booking = await booked(client, driver, location_id, period(2))
     clock.advance(minutes=90)
@@ -124,9 +96,7 @@ async def test_a_late_cancellation_is_free_when_the_terms_carry_no_no_show_fee(c
 
 
 async def test_the_host_cancelling_late_refunds_the_driver(client: Any, clock: Clock) -> None:
-    host, location_id = await _priced_listing(
-        client, "tariff_17_reservation_with_expire_fee.json", {"noshow_fee": True}
-    )
+    host, location_id = await priced_listing(client, "tariff_17_reservation_with_expire_fee.json", {"noshow_fee": True})
     driver = await actor(client, "driver@example.org")
     booking = await booked(client, driver, location_id, period(2))
     clock.advance(minutes=90)
@@ -141,7 +111,7 @@ async def test_the_host_cancelling_late_refunds_the_driver(client: Any, clock: C
 
 
 async def test_a_no_show_owes_the_expiry_fee_when_the_terms_say_so(client: Any, clock: Clock) -> None:
-    _host, location_id = await _priced_listing(
+    _host, location_id = await priced_listing(
         client, "tariff_17_reservation_with_expire_fee.json", {"noshow_fee": True}
     )
     driver = await actor(client, "driver@example.org")
@@ -156,7 +126,7 @@ async def test_a_no_show_owes_the_expiry_fee_when_the_terms_say_so(client: Any, 
 
 
 async def test_a_tariff_without_reservation_elements_costs_no_booking_fee(client: Any) -> None:
-    _host, location_id = await _priced_listing(client, "tariff_13_simple_3hour_5parking.json")
+    _host, location_id = await priced_listing(client, "tariff_13_simple_3hour_5parking.json")
     driver = await actor(client, "driver@example.org")
 
     booking = await booked(client, driver, location_id, period(2))

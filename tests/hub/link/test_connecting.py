@@ -182,16 +182,15 @@ async def test_a_peer_whose_message_waits_for_the_hub_is_still_heard_and_stays(
     host = await actor(client, "host@example.org", host=True)
     client.server.app[GATEWAY].heartbeat_s = 1
     busy = asyncio.Event()
-    applying = HANDLERS["fault"]
+    applying = HANDLERS["availability"]
 
-    async def slow_fault(arrival: Any, payload: dict[str, Any]) -> None:
+    async def slow_availability(arrival: Any, payload: dict[str, Any]) -> None:
         await busy.wait()  # a hub too busy to apply it for three heartbeats
         await applying(arrival, payload)
 
-    monkeypatch.setitem(HANDLERS, "fault", slow_fault)
+    monkeypatch.setitem(HANDLERS, "availability", slow_availability)
     async with linked(client, await paired(client, host)) as link:
-        fault = {"location_id": "nowhere", "evse_uid": "x", "error_code": "GroundFailure"}
-        message_id = await link.send("fault", fault)
+        message_id = await link.send("availability", {"location_id": "nowhere", "sharing": True, "windows": []})
         await link.nothing_more(3.5)  # the client answers the hub's pings meanwhile, as a live peer does
         busy.set()
         answer = await link.answer_to(message_id)

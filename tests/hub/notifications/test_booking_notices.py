@@ -9,8 +9,7 @@ from sqlalchemy import select
 
 from chargeshare_hub.notifications.tables import OutboundEmail
 from chargeshare_hub.web.context import HUB
-from tests.hub.bookings.helpers import Actor, Clock, actor, book, booked, listing, period
-from tests.hub.bookings.test_fees import _priced_listing
+from tests.hub.bookings.helpers import Actor, Clock, actor, book, booked, listing, period, priced_listing
 from tests.hub.notifications.helpers import inbox, kinds
 
 APPROVAL = {"approval": "HOST_APPROVAL", "response_deadline_minutes": 60}
@@ -115,7 +114,7 @@ async def test_a_cancellation_is_told_to_the_other_party_only(client: Any) -> No
 
 
 async def test_the_driver_is_told_of_a_no_show_and_its_fee(client: Any, clock: Clock) -> None:
-    _host, location_id = await _priced_listing(
+    _host, location_id = await priced_listing(
         client, "tariff_17_reservation_with_expire_fee.json", {"noshow_fee": True}
     )
     driver = await actor(client, "driver@example.org")

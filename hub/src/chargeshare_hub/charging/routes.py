@@ -15,6 +15,7 @@ from ..accounts.principal import Principal
 from ..web.api import Routes
 from ..web.context import hub_of
 from ..web.errors import bad_request
+from ..web.query import query_number
 from .ocpi_json import session_json
 
 routes = Routes("charging")
@@ -105,17 +106,7 @@ async def credit_cdr(request: web.Request, principal: Principal | None, body: An
 
 
 def _paging(request: web.Request) -> tuple[int, int]:
-    return _number(request, "offset", 0, 0, None), _number(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
-
-
-def _number(request: web.Request, name: str, default: int, low: int, high: int | None) -> int:
-    text = request.query.get(name)
-    if text is None:
-        return default
-    if not text.isdigit() or int(text) < low or (high is not None and int(text) > high):
-        upper = f" to {high}" if high is not None else " or more"
-        raise bad_request("invalid", f"{name} is a whole number, {low}{upper}.", name)
-    return int(text)
+    return query_number(request, "offset", 0, 0, None), query_number(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
 
 
 def _page(request: web.Request, key: str, items: Sequence[Any], *, offset: int, limit: int, total: int) -> web.Response:

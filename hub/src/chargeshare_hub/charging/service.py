@@ -32,13 +32,15 @@ from .pricing import FREE_CURRENCY, pricing_tariff, session_cost, valid_at
 from .tables import Cdr, ChargingSession, MeterValue
 
 AUTH_METHODS = ("AUTH_REQUEST", "COMMAND", "WHITELIST")
+CdrHook = Callable[[AsyncSession, Cdr], Awaitable[None]]
 _Result = TypeVar("_Result")
 
 
 class Charging:
-    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow, on_cdr: CdrHook | None = None) -> None:
         self._db = db
         self._clock = clock
+        self._on_cdr = on_cdr  # payments: the hold captured (a credit: money given back) in the CDR's transaction
 
     async def session_started(
         self,
@@ -209,6 +211,8 @@ class Charging:
         )
         session.add(cdr)
         await session.flush()
+        if self._on_cdr is not None:
+            await self._on_cdr(session, cdr)
         return cdr
 
     async def credit(
@@ -216,43 +220,57 @@ class Charging:
     ) -> Cdr:
         """A credit CDR for `amount_minor` (None: all that is not yet credited), by the host or an admin.
         Repeating a request key returns the credit it made, and makes no other."""
+        return await self._write_once(
+            lambda session: self.credit_in(session, by, cdr_id, amount_minor, reason=reason, request_key=request_key)
+        )
 
-        async def issue(session: AsyncSession) -> Cdr:
-            # Locked, so that two refunds of one CDR on PostgreSQL are counted one after the other.
-            original = await session.scalar(select(Cdr).where(Cdr.id == cdr_id).with_for_update())
-            if original is None or not _may_see(by, original):
-                raise not_found("CDR")
-            if not (by.is_admin or by.user_id == original.host_id):
-                raise forbidden("Only the host of the charger or an admin gives refunds.")
-            if original.credit:
-                raise conflict("credit_of_credit", "This is a credit CDR; credit the original.")
-            earlier = list(await session.scalars(select(Cdr).where(Cdr.credit_reference_id == cdr_id).order_by(Cdr.id)))
-            repeated = next((c for c in earlier if request_key is not None and c.request_key == request_key), None)
-            if repeated is not None:
-                return _same_request(repeated, amount_minor, reason)
-            amounts = credit_amounts(original, earlier, amount_minor)
-            now = self._clock()
-            credit_id = f"{original.id}-C{len(earlier) + 1}"
-            credit = Cdr(
-                id=credit_id,
-                session_id=original.session_id,
-                host_id=original.host_id,
-                driver_id=original.driver_id,
-                currency=original.currency,
-                total_cost_excl_minor=-amounts.excl_vat,
-                total_cost_incl_minor=None if amounts.incl_vat is None else -amounts.incl_vat,
-                credit=True,
-                credit_reference_id=original.id,
-                request_key=request_key,
-                issued_by=by.user_id,
-                document=credit_document(original, credit_id, amounts, reason, now),
-                created_at=now,
-            )
-            session.add(credit)
-            await session.flush()
-            return credit
-
-        return await self._write_once(issue)
+    async def credit_in(
+        self,
+        session: AsyncSession,
+        by: Principal,
+        cdr_id: str,
+        amount_minor: int | None,
+        *,
+        reason: str,
+        request_key: str | None = None,
+    ) -> Cdr:
+        """`credit` in the caller's transaction (a dispute resolved with a refund). The CDR hook gets the credit
+        as it gets a CDR: payments gives the money back in the same transaction."""
+        # Locked, so that two refunds of one CDR on PostgreSQL are counted one after the other.
+        original = await session.scalar(select(Cdr).where(Cdr.id == cdr_id).with_for_update())
+        if original is None or not _may_see(by, original):
+            raise not_found("CDR")
+        if not (by.is_admin or by.user_id == original.host_id):
+            raise forbidden("Only the host of the charger or an admin gives refunds.")
+        if original.credit:
+            raise conflict("credit_of_credit", "This is a credit CDR; credit the original.")
+        earlier = list(await session.scalars(select(Cdr).where(Cdr.credit_reference_id == cdr_id).order_by(Cdr.id)))
+        repeated = next((c for c in earlier if request_key is not None and c.request_key == request_key), None)
+        if repeated is not None:
+            return _same_request(repeated, amount_minor, reason)
+        amounts = credit_amounts(original, earlier, amount_minor)
+        now = self._clock()
+        credit_id = f"{original.id}-C{len(earlier) + 1}"
+        credit = Cdr(
+            id=credit_id,
+            session_id=original.session_id,
+            host_id=original.host_id,
+            driver_id=original.driver_id,
+            currency=original.currency,
+            total_cost_excl_minor=-amounts.excl_vat,
+            total_cost_incl_minor=None if amounts.incl_vat is None else -amounts.incl_vat,
+            credit=True,
+            credit_reference_id=original.id,
+            request_key=request_key,
+            issued_by=by.user_id,
+            document=credit_document(original, credit_id, amounts, reason, now),
+            created_at=now,
+        )
+        session.add(credit)
+        await session.flush()
+        if self._on_cdr is not None:
+            await self._on_cdr(session, credit)
+        return credit
 
     async def sessions(self, principal: Principal, offset: int, limit: int) -> tuple[list[ChargingSession], int]:
         """A page of the sessions the principal may see, oldest first, and how many there are in all."""

@@ -7,6 +7,10 @@ invariants (no double booking) therefore run inside the single writer, race-free
 one pooled engine, and constraints guard the same invariants. SQLite's connections take one trip to their
 thread per statement (see `sqlite_connection`); PostgreSQL's are pinged only after being idle a while.
 
+`close` stops every SQLite connection the engines opened, also one that a task cancelled mid-statement left
+checked out (the pool's dispose closes only those returned to it): each has a thread that would otherwise keep the
+process from exiting.
+
 A query of a single statement needs no transaction around it (one statement sees one consistent state):
 `read_row` runs it without BEGIN and ROLLBACK, which on a busy hub are much of a small query's cost.
 """
@@ -17,6 +21,7 @@ from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 import time
 from typing import Any
+import weakref
 
 from sqlalchemy import Executable, Row, event, exc, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
@@ -36,9 +41,10 @@ class Database:
     def __init__(self, url: str, *, ping_after_idle_s: float = PING_AFTER_IDLE_S) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self._sqlite_connections: weakref.WeakSet[sqlite_connection.SingleTripConnection] = weakref.WeakSet()
         if self.is_sqlite:
-            self._reader = _sqlite_engine(url, begin="BEGIN", pool_size=4)
-            self._writer = _sqlite_engine(url, begin="BEGIN IMMEDIATE", pool_size=1)
+            self._reader = _sqlite_engine(url, self._sqlite_connections, begin="BEGIN", pool_size=4)
+            self._writer = _sqlite_engine(url, self._sqlite_connections, begin="BEGIN IMMEDIATE", pool_size=1)
         else:
             self._reader = self._writer = _postgresql_engine(url, ping_after_idle_s=ping_after_idle_s)
         self._read_sessions = async_sessionmaker(self._reader, expire_on_commit=False)
@@ -78,17 +84,27 @@ class Database:
         await self._reader.dispose()
         if self._writer is not self._reader:
             await self._writer.dispose()
+        for connection in list(self._sqlite_connections):
+            connection.stop_if_running()
 
 
-def _sqlite_engine(url: str, *, begin: str, pool_size: int) -> AsyncEngine:
+def _sqlite_engine(
+    url: str, opened: weakref.WeakSet[sqlite_connection.SingleTripConnection], *, begin: str, pool_size: int
+) -> AsyncEngine:
     database = make_url(url).database or ""
+
+    async def connect() -> sqlite_connection.SingleTripConnection:
+        connection = await sqlite_connection.connect(database)
+        opened.add(connection)
+        return connection
+
     engine = create_async_engine(
         url,
         poolclass=AsyncAdaptedQueuePool,
         pool_size=pool_size,
         max_overflow=0,
         pool_timeout=60,
-        async_creator=lambda: sqlite_connection.connect(database),
+        async_creator=connect,
     )
 
     @event.listens_for(engine.sync_engine, "connect")

@@ -7,10 +7,14 @@ from ..bookings import tables as bookings_tables
 from ..charging import tables as charging_tables
 from ..events import tables as events_tables
 from ..faults import tables as faults_tables
+from ..idempotency import tables as idempotency_tables
+from ..ledger import tables as ledger_tables
 from ..link import tables as link_tables
 from ..listings import tables as listings_tables
 from ..messages import tables as messages_tables
 from ..notifications import tables as notifications_tables
+from ..payments import payout_tables, tables as payments_tables
+from ..payments.stripe import parties_tables as stripe_parties_tables
 from ..reviews import tables as reviews_tables
 from ..search import tables as search_tables
 from ..support import tables as support_tables
@@ -28,13 +32,18 @@ __all__ = [
     "charging_tables",
     "events_tables",
     "faults_tables",
+    "idempotency_tables",
+    "ledger_tables",
     "link_tables",
     "listings_tables",
     "messages_tables",
     "metadata",
     "notifications_tables",
+    "payments_tables",
+    "payout_tables",
     "reviews_tables",
     "search_tables",
+    "stripe_parties_tables",
     "support_tables",
     "tariff_catalog_tables",
     "trust_tables",

@@ -3,7 +3,8 @@
 aiosqlite runs each call in the connection's own thread: SQLAlchemy's adapter makes a cursor, executes, fetches
 and closes, four hand-offs between threads per statement, and on a busy hub each costs more processor time
 than a small query itself. Here a statement is executed, its rows fetched and its cursor closed in one call.
-This leans on aiosqlite's `_execute` (run a function in the thread) and `_conn`, as SQLAlchemy's adapter does.
+This leans on aiosqlite's `_execute` (run a function in the thread) and `_conn`, as SQLAlchemy's adapter does, and
+on `_running` (the thread has not been told to stop).
 """
 
 from __future__ import annotations
@@ -17,14 +18,21 @@ import aiosqlite
 _Outcome = tuple[Any, int, int | None, list[Any]]  # description, rowcount, lastrowid, rows
 
 
-async def connect(database: str) -> aiosqlite.Connection:
+async def connect(database: str) -> SingleTripConnection:
     """An open connection to the file `database`, for `create_async_engine(async_creator=...)`."""
-    return await SingleTripConnection(lambda: sqlite3.connect(database), iter_chunk_size=64)
+    connection = SingleTripConnection(lambda: sqlite3.connect(database), iter_chunk_size=64)
+    await connection  # opens it in its thread
+    return connection
 
 
 class SingleTripConnection(aiosqlite.Connection):
     async def cursor(self) -> SingleTripCursor:  # type: ignore[override]
         return SingleTripCursor(self)
+
+    def stop_if_running(self) -> None:
+        """Closes the connection in its thread and ends the thread, unless that was done already."""
+        if self._running:
+            self.stop()
 
 
 class SingleTripCursor:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -16,27 +18,35 @@ EVSE_STATUS = "evse.status"
 SESSION_PROGRESS = "session.progress"
 
 
-async def record_evse_status(session: AsyncSession, location: Location, evse: Evse, now: datetime) -> None:
-    """For anyone when the listing is published; else for its host and the drivers it invites."""
-    payload = {
-        "location_id": location.id,
-        "evse_uid": evse.uid,
-        "status": evse.status,
-        "status_updated_at": ocpi_time(evse.status_updated_at),
-    }
-    if location.publish:
-        record_event(session, EVSE_STATUS, payload, now=now, location_id=location.id)
-        return
-    invited = await session.scalars(select(LocationInvite.user_id).where(LocationInvite.location_id == location.id))
-    record_event(
-        session,
-        EVSE_STATUS,
-        payload,
-        now=now,
-        audience=Audience.PRIVATE,
-        user_ids=[location.host_id, *invited],
-        location_id=location.id,
-    )
+async def record_evse_statuses(session: AsyncSession, changes: Sequence[tuple[Location, Evse]], now: datetime) -> None:
+    """An event per EVSE: for anyone when its listing is published; else for its host and the drivers it invites."""
+    private = sorted({location.id for location, _ in changes if not location.publish})
+    invited: dict[str, list[int]] = defaultdict(list)
+    if private:
+        rows = await session.execute(
+            select(LocationInvite.location_id, LocationInvite.user_id).where(LocationInvite.location_id.in_(private))
+        )
+        for location_id, user_id in rows:
+            invited[location_id].append(user_id)
+    for location, evse in changes:
+        payload = {
+            "location_id": location.id,
+            "evse_uid": evse.uid,
+            "status": evse.status,
+            "status_updated_at": ocpi_time(evse.status_updated_at),
+        }
+        if location.publish:
+            record_event(session, EVSE_STATUS, payload, now=now, location_id=location.id)
+        else:
+            record_event(
+                session,
+                EVSE_STATUS,
+                payload,
+                now=now,
+                audience=Audience.PRIVATE,
+                user_ids=[location.host_id, *invited[location.id]],
+                location_id=location.id,
+            )
 
 
 def record_session_progress(session: AsyncSession, row: ChargingSession, now: datetime, power_w: int | None) -> None:

@@ -5,6 +5,7 @@ Only REMOVED, the host retiring the EVSE, goes further.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -17,11 +18,11 @@ from .tables import FaultReport
 OUT_OF_ORDER = "OUTOFORDER"
 
 
-async def hold_faulted_evses(session: AsyncSession, location_id: str, now: datetime) -> None:
-    """Puts the listing's EVSEs with an open fault (back) to OUTOFORDER; call after writing their statuses."""
+async def hold_faulted_evses(session: AsyncSession, location_ids: Sequence[str], now: datetime) -> None:
+    """Puts the listings' EVSEs with an open fault (back) to OUTOFORDER; call after writing their statuses."""
     faulted = await session.scalars(
         select(Evse).where(
-            Evse.location_id == location_id,
+            Evse.location_id.in_(location_ids),
             Evse.status.not_in((OUT_OF_ORDER, "REMOVED")),
             Evse.id.in_(select(FaultReport.evse_row_id).where(FaultReport.fixed_at.is_(None))),
         )

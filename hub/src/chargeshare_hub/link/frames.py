@@ -10,8 +10,8 @@ from typing import Any
 
 import fastjsonschema
 
+from ..listings.live_statuses import LIVE_STATUSES
 from ..listings.ocpi_json import ocpi_time
-from ..listings.upkeep import LIVE_STATUSES
 from ..web.errors import ApiError, bad_request, schema_error
 
 VERSION = 1
@@ -174,6 +174,11 @@ def parse_frame(text: str) -> Frame:
 def refusal(error: ApiError, message_id: str | None) -> FrameError:
     """A refusal (an `ApiError`, as the services and the schema checks raise) as the nack of the message."""
     return FrameError(error.code, error.message, error.field, message_id)
+
+
+def database_refusal(message_id: str | None) -> FrameError:
+    """The nack of a message whose change a rule of the database refused (twice, so not a passing race)."""
+    return FrameError("conflict", "The change conflicts with the hub's data.", None, message_id)
 
 
 def parse_time(text: str, field: str) -> datetime:

@@ -112,6 +112,7 @@ class LinkGateway:
         )
         if self._running:
             await asyncio.wait(self._running, timeout=STOP_WAIT_S)
+        await self.receiver.stopped()
 
     async def _announce(self, connection: Connection) -> None:
         """Tells the other hub processes, so that one holding an older connection of the host closes it."""

@@ -6,7 +6,8 @@ finds the row and is acknowledged again without a second effect. A refusal (an `
 transition the booking lifecycle does not allow) is a nack, which the sender drops; any other failure (the
 database away) is answered with nothing, so the message is resent.
 
-Acks and nacks of down messages settle their `link_outbox` rows; a refused command tells its driver.
+Status reports go in batches (`status_batches`), under the same guarantees. Acks and nacks of down messages
+settle their `link_outbox` rows; a refused command tells its driver.
 
 At most `AT_ONCE` messages of all the links are applied at a time: the others wait their turn here rather than in
 the database pool, whose timeout would leave them unanswered under load, and whose last connections are kept for
@@ -28,7 +29,8 @@ from ..bookings.lifecycle import TransitionError
 from ..web.context import Hub
 from ..web.errors import ApiError, conflict
 from .commands import DOWN_TYPES, command_refused
-from .frames import Frame, FrameError, ack_text, nack_text, refusal
+from .frames import Frame, ack_text, database_refusal, nack_text, refusal
+from .status_batches import STATUS_TYPES, StatusBatches
 from .tables import LinkOutbox, LinkReceived
 from .up_messages import HANDLERS, Arrival
 
@@ -50,10 +52,13 @@ class Receiver:
         self._hub = hub
         self._clock = clock
         self._turns = asyncio.Semaphore(AT_ONCE)
+        self._statuses = StatusBatches(hub, clock, self._turns)
 
     async def apply(self, host: Principal, frame: Frame) -> str | None:
         """The answer to send: an ack or a nack; None when a passing failure left the message to be resent."""
         assert frame.id is not None  # parse_frame refuses an up message without one
+        if frame.type in STATUS_TYPES:
+            return await self._statuses.apply(host, frame)
         for attempt in (1, 2):
             try:
                 async with self._turns:
@@ -67,9 +72,7 @@ class Receiver:
                 # attempt finds the row. Twice means a rule of the database refused the change itself.
                 if attempt == 2:
                     _LOGGER.warning("Link message %s of host %s refused by the database", frame.id, host.user_id)
-                    return nack_text(
-                        FrameError("conflict", "The change conflicts with the hub's data.", None, frame.id)
-                    )
+                    return nack_text(database_refusal(frame.id))
             except Exception:
                 _LOGGER.exception("Link message %s (%s) of host %s not applied", frame.id, frame.type, host.user_id)
                 return None
@@ -86,6 +89,10 @@ class Receiver:
             await HANDLERS[frame.type](Arrival(self._hub, host, session, frame.id, now), frame.payload)
             session.add(LinkReceived(host_id=host.user_id, message_id=frame.id, applied_at=now))
             await session.flush()
+
+    async def stopped(self) -> None:
+        """Returns once the status batches under way are written."""
+        await self._statuses.stopped()
 
     async def settle(self, host: Principal, frame: Frame) -> Settled | None:
         """An ack or nack of a down message; None for an id that is not one of this host's messages."""

@@ -8,16 +8,18 @@ so the hub never evaluates the windows itself; it keeps them for the days ahead.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..listings.live_statuses import LiveReport, record_live_statuses
 from ..listings.ocpi_json import ocpi_time
 from ..listings.tables import Evse, Location
-from ..listings.upkeep import record_live_status
-from ..web.errors import not_found
+from ..web.errors import ApiError, not_found
 from .frames import link_time, parse_time
 from .tables import LinkSharing
 
@@ -29,17 +31,26 @@ def shown_status(reported: str, *, sharing: bool) -> str:
     return NOT_SHARED if not sharing and reported == "AVAILABLE" else reported
 
 
-async def report_status(
-    session: AsyncSession, host_id: int, location_id: str, evse_uid: str, status: str, *, at: datetime, now: datetime
-) -> None:
-    """An EVSE status from the charger, shown as sharing has it."""
-    row = await session.get(LinkSharing, location_id)
-    sharing = row is None or row.sharing
-    await record_live_status(
-        session, host_id, location_id, evse_uid, shown_status(status, sharing=sharing), at=at, now=now
-    )
-    row = row or _new_sharing(session, location_id, now)  # once the listing is known to be the host's
-    row.reported = {**row.reported, evse_uid: status}  # a new dict: the JSON column notices assignments only
+async def report_statuses(session: AsyncSession, reports: Sequence[LiveReport], now: datetime) -> list[Evse | ApiError]:
+    """EVSE statuses from the chargers, shown as sharing has it; each report's EVSE, or why it was refused."""
+    location_ids = sorted({report.location_id for report in reports})
+    rows = {
+        row.location_id: row
+        for row in await session.scalars(select(LinkSharing).where(LinkSharing.location_id.in_(location_ids)))
+    }
+    shown = [
+        replace(report, status=shown_status(report.status, sharing=_shares(rows.get(report.location_id))))
+        for report in reports
+    ]
+    outcomes = await record_live_statuses(session, shown, now)
+    for report, outcome in zip(reports, outcomes, strict=True):
+        if not isinstance(outcome, Evse):
+            continue
+        row = rows.get(report.location_id)
+        if row is None:  # now that the listing is known to be the host's
+            row = rows[report.location_id] = _new_sharing(session, report.location_id, now)
+        row.reported = {**row.reported, report.evse_uid: report.status}  # a new dict: JSON notices assignments only
+    return outcomes
 
 
 async def report_sharing(session: AsyncSession, host_id: int, payload: dict[str, Any], now: datetime) -> None:
@@ -66,12 +77,19 @@ async def report_sharing(session: AsyncSession, host_id: int, payload: dict[str,
     if not changed:
         return
     evses = await session.scalars(select(Evse).where(Evse.location_id == location_id, Evse.status != "REMOVED"))
+    changes = []
     for evse in evses:
         # Before any report, what the listing shows is what the charger does, as far as the hub knows.
-        reported = row.reported.get(evse.uid, evse.status)
-        shown = shown_status(reported, sharing=row.sharing)
+        shown = shown_status(row.reported.get(evse.uid, evse.status), sharing=row.sharing)
         if shown != evse.status:
-            await record_live_status(session, host_id, location_id, evse.uid, shown, at=link_time(now), now=now)
+            changes.append(LiveReport(host_id, location_id, evse.uid, shown, at=link_time(now)))
+    for outcome in await record_live_statuses(session, changes, now):
+        if isinstance(outcome, ApiError):
+            raise outcome
+
+
+def _shares(row: LinkSharing | None) -> bool:
+    return row is None or row.sharing
 
 
 def _new_sharing(session: AsyncSession, location_id: str, now: datetime) -> LinkSharing:

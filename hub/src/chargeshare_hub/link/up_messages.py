@@ -1,6 +1,6 @@
-"""What each up message does at the hub, in the transaction that also records it as applied (`receiver`): the
-handlers call the services' `*_in` methods, so the link changes exactly what the API would, under the same checks.
-A refusal is an `ApiError`, which becomes the message's nack."""
+"""What each up message but the status reports (`status_batches`) does at the hub, in the transaction that also
+records it as applied (`receiver`): the handlers call the services' `*_in` methods, so the link changes exactly what
+the API would, under the same checks. A refusal is an `ApiError`, which becomes the message's nack."""
 
 from __future__ import annotations
 
@@ -18,13 +18,12 @@ from ..tariff_catalog.tables import HostTariff
 from ..web.context import Hub
 from ..web.errors import ApiError
 from .commands import record_result
-from .frames import link_time, parse_time
+from .frames import parse_time
 from .outbox import send_down
-from .sharing import report_sharing, report_status
+from .sharing import report_sharing
 
 LISTING_SAVED = "listing.saved"
 CDR_ISSUED = "cdr.issued"
-FAULT_STATUS = "OUTOFORDER"
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,32 +66,6 @@ async def listing(arrival: Arrival, payload: dict[str, Any]) -> None:
     saved_id = saved.location.id
     answer = {"location_id": saved_id, "listing_url": f"{hub.config.base_url}/listings/{saved_id}"}
     await send_down(session, arrival.host_id, LISTING_SAVED, answer, arrival.now)
-
-
-async def evse_status(arrival: Arrival, payload: dict[str, Any]) -> None:
-    at = parse_time(payload["changed_at"], "changed_at")
-    await report_status(
-        arrival.session,
-        arrival.host_id,
-        payload["location_id"],
-        payload["evse_uid"],
-        payload["status"],
-        at=at,
-        now=arrival.now,
-    )
-
-
-async def fault(arrival: Arrival, payload: dict[str, Any]) -> None:
-    """The charger reported an error: OUTOFORDER until a later status says otherwise."""
-    await report_status(
-        arrival.session,
-        arrival.host_id,
-        payload["location_id"],
-        payload["evse_uid"],
-        FAULT_STATUS,
-        at=link_time(arrival.now),
-        now=arrival.now,
-    )
 
 
 async def availability(arrival: Arrival, payload: dict[str, Any]) -> None:
@@ -164,14 +137,12 @@ async def command_result(arrival: Arrival, payload: dict[str, Any]) -> None:
 
 HANDLERS: dict[str, Handler] = {
     "listing": listing,
-    "evse.status": evse_status,
     "availability": availability,
     "session.start": session_start,
     "session.progress": session_progress,
     "session.end": session_end,
     "booking.answer": booking_answer,
     "command.result": command_result,
-    "fault": fault,
 }
 
 

@@ -83,7 +83,7 @@ class Listings:
         await check_connector_tariffs(session, location.host_id, listing.fields.get("evses", []))
         now = self.clock()
         await write_listing(session, location, listing, invitees, now)
-        await hold_faulted_evses(session, location.id, now)
+        await hold_faulted_evses(session, [location.id], now)
         await refresh_location(session, location.id)
         return await load_listing(session, location)
 

@@ -14,18 +14,13 @@ from ..accounts.principal import Principal
 from ..config import HubConfig
 from ..db.base import utcnow
 from ..db.engine import Database
-from ..events.kinds import record_evse_status
-from ..faults.holds import hold_faulted_evses
 from ..notifications.inbox import notify
 from ..search.read_model import refresh_location
-from ..web.errors import bad_request, conflict, not_found
 from .health import HealthRules
+from .live_statuses import LiveReport, own_live_listing, record_live_status
 from .ocpi_json import LoadedListing
-from .rows import confirm_availability, load_listing, set_status
+from .rows import confirm_availability, load_listing
 from .tables import Evse, Location
-
-# What Home Assistant may report: retiring an EVSE (REMOVED) is the host's change of the listing.
-LIVE_STATUSES = ("AVAILABLE", "BLOCKED", "CHARGING", "INOPERATIVE", "OUTOFORDER", "PLANNED", "RESERVED", "UNKNOWN")
 
 
 class Upkeep:
@@ -39,7 +34,7 @@ class Upkeep:
         in count as just said (live ones keep their own time)."""
         now = self.clock()
         async with self._db.write() as session:
-            location = await _own_live_listing(session, principal.user_id, location_id)
+            location = own_live_listing(await session.get(Location, location_id), principal.user_id)
             confirm_availability(location, now)
             await session.execute(
                 update(Evse)
@@ -54,8 +49,8 @@ class Upkeep:
         fault report is open). A live report also shows the host is still there: it confirms the listing."""
         now = self.clock()
         async with self._db.write() as session:
-            evse = await record_live_status(session, principal.user_id, location_id, evse_uid, status, at=now, now=now)
-            return evse.status
+            report = LiveReport(principal.user_id, location_id, evse_uid, status, at=now)
+            return (await record_live_status(session, report, now)).status
 
     async def remind_stale(self) -> int:
         """Tells each host whose listing goes stale within `remind_before` (or went stale unnoticed), once per
@@ -92,38 +87,3 @@ class Upkeep:
             link=f"/listings/{location.id}",
         )
         location.stale_reminder_sent_at = now
-
-
-async def record_live_status(
-    session: AsyncSession, host_id: int, location_id: str, evse_uid: str, status: str, *, at: datetime, now: datetime
-) -> Evse:
-    """The live status of the host's EVSE as observed `at` (the link passes the charger's time, which a resend
-    after an outage keeps: an old observation is not shown as fresh); pushed to the event stream. A report older
-    than the live status already recorded changes nothing: resends arrive late."""
-    if status not in LIVE_STATUSES:
-        raise bad_request("invalid", f"A live status is one of {', '.join(LIVE_STATUSES)}.", "status")
-    location = await _own_live_listing(session, host_id, location_id)
-    evse = await session.scalar(select(Evse).where(Evse.location_id == location_id, Evse.uid == evse_uid))
-    if evse is None:
-        raise not_found("EVSE")
-    if evse.status == "REMOVED":
-        raise conflict("evse_removed", "This EVSE was removed from the listing.")
-    at = min(at, now)
-    if evse.status_live and evse.status_updated_at > at:
-        return evse
-    set_status(evse, status, at, live=True)
-    await session.flush()
-    await hold_faulted_evses(session, location_id, now)
-    confirm_availability(location, now)
-    await refresh_location(session, location_id)
-    await record_evse_status(session, location, evse, now)
-    return evse
-
-
-async def _own_live_listing(session: AsyncSession, host_id: int, location_id: str) -> Location:
-    location = await session.get(Location, location_id)
-    if location is None or location.host_id != host_id:
-        raise not_found("listing")
-    if location.removed_at is not None:
-        raise conflict("removed", "This listing was removed; create a new one.")
-    return location

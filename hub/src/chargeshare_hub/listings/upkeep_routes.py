@@ -10,8 +10,8 @@ from aiohttp import web
 from ..accounts.principal import Principal
 from ..web.api import Routes
 from ..web.context import hub_of
+from .live_statuses import LIVE_STATUSES
 from .ocpi_json import listing_json
-from .upkeep import LIVE_STATUSES
 
 routes = Routes("listings")
 

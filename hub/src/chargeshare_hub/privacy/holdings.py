@@ -57,6 +57,20 @@ HOLDINGS: tuple[Holding, ...] = (
     Holding("link_outbox", "host_id", Erasure.DELETE),
     Holding("link_commands", "driver_id", Erasure.DELETE),
     Holding("link_commands", "host_id", Erasure.DELETE),
+    # Money records are kept, like CDRs: a deleted user's wallet, receivable and payable stay in the books.
+    Holding("ledger_accounts", "owner_id", Erasure.KEEP),
+    # A hold is part of a booking's money record (what was reserved and captured), kept with the booking.
+    Holding("payment_holds", "driver_id", Erasure.KEEP),
+    # Payouts and disputes are money records too: what a host was paid, and why a driver was refunded or not.
+    Holding("payouts", "host_id", Erasure.KEEP),
+    Holding("payment_disputes", "driver_id", Erasure.KEEP),
+    Holding("payment_disputes", "host_id", Erasure.KEEP),
+    Holding("payment_disputes", "resolved_by", Erasure.KEEP),
+    # Who the account is at Stripe (a saved card, a Connect account): nothing the books need, and no use once the
+    # account is gone. The records at Stripe itself are the operator's to delete there.
+    Holding("stripe_parties", "user_id", Erasure.DELETE),
+    # What a user's money requests answered, for their retries within a day: nothing the books need.
+    Holding("idempotency_keys", "user_id", Erasure.DELETE),
 )
 
 # Never exported: secrets (hashes of passwords, tokens and codes) and the hash that keys a browser session.
@@ -83,8 +97,10 @@ CHILDREN: dict[str, tuple[tuple[str, str], ...]] = {
         ("booking_requests", "booking_id"),
         ("booking_charges", "booking_id"),
         ("booking_messages", "booking_id"),
+        ("payment_holds", "booking_id"),
     ),
     "charging_sessions": (("charging_meter_values", "session_id"),),
     "waitlist_entries": (("waitlist_offers", "entry_id"),),
     "support_requests": (("support_replies", "request_id"),),
+    "ledger_accounts": (("ledger_entries", "account_id"),),
 }

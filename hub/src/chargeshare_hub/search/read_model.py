@@ -1,12 +1,14 @@
 """Keeping the search rows true: recomputed from a listing inside the very transaction that changed it.
 
-Called by listing writes (`refresh_location`) and tariff writes (`refresh_tariff_users`), never on their own,
-so a search sees a listing, its price and its spatial index entry change together or not at all.
+Called by listing writes (`refresh_location`), live statuses (`refresh_statuses`) and tariff writes
+(`refresh_tariff_users`), never on their own, so a search sees a listing, its price and its spatial index entry
+change together or not at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +20,7 @@ from ..tariff_catalog.documents import stored_tariff
 from ..tariff_catalog.tables import HostTariff
 from ..tariffs.indicative import indicative_price_per_kwh
 from . import spatial
-from .summary import entry_values
+from .summary import entry_values, evse_state
 from .tables import SearchConnector, SearchEntry
 
 MIN_SCORE, MAX_SCORE = 1, 5
@@ -58,6 +60,21 @@ async def refresh_location(session: AsyncSession, location_id: str) -> None:
     await session.flush()
     if _is_sqlite(session):
         await spatial.put_rtree_rows(session, [spatial.rtree_row(entry.id, entry.latitude, entry.longitude)])
+
+
+async def refresh_statuses(session: AsyncSession, locations: Iterable[Location], evses: Iterable[Evse]) -> None:
+    """Writes the listings' EVSE statuses (`evses`: all of theirs) and confirmation times to their search rows:
+    all a live status changes, without recomputing the rest as `refresh_location` does."""
+    by_location: dict[str, list[Evse]] = defaultdict(list)
+    for evse in sorted(evses, key=lambda evse: evse.position):
+        by_location[evse.location_id].append(evse)
+    confirmed = {location.id: location.availability_confirmed_at for location in locations}
+    entries = await session.scalars(select(SearchEntry).where(SearchEntry.location_id.in_(sorted(confirmed))))
+    for entry in entries:
+        entry.evse_states = [
+            evse_state(evse.status, evse.status_updated_at, evse.status_live) for evse in by_location[entry.location_id]
+        ]
+        entry.availability_confirmed_at = confirmed[entry.location_id]
 
 
 async def refresh_tariff_users(session: AsyncSession, tariff_id: str) -> None:

@@ -64,12 +64,7 @@ def entry_values(
         "currency": None if cheapest is None else cheapest[1],
         "green": bool(energy_mix and energy_mix.get("is_green_energy")),
         "evse_states": [
-            {
-                "status": evse["status"],
-                "at": evse["status_updated_at"].astimezone(UTC).isoformat(),
-                "live": evse["status_live"],
-            }
-            for evse, _ in evses
+            evse_state(evse["status"], evse["status_updated_at"], evse["status_live"]) for evse, _ in evses
         ],
         "availability_confirmed_at": location["availability_confirmed_at"],
     }
@@ -78,6 +73,11 @@ def entry_values(
         for (evse_row_id, standard), power in sorted(per_evse.items())
     ]
     return entry, connector_rows
+
+
+def evse_state(status: str, at: datetime, live: bool) -> Row:
+    """An EVSE's status as the search row keeps it, to show it as its age has it (`shown_statuses`)."""
+    return {"status": status, "at": at.astimezone(UTC).isoformat(), "live": live}
 
 
 def shown_statuses(states: Sequence[Mapping[str, Any]], rules: HealthRules, now: datetime) -> dict[str, int]:

@@ -23,6 +23,7 @@ from ..events.feed import install_feed
 from ..events.routes import routes as event_routes
 from ..faults.routes import routes as fault_routes
 from ..faults.service import Faults
+from ..idempotency.service import IdempotencyKeys
 from ..link.gateway import install_link
 from ..link.retention import Retention
 from ..link.routes import routes as link_routes
@@ -36,6 +37,12 @@ from ..notifications.mailer import Mailer
 from ..notifications.routes import routes as notification_routes
 from ..notifications.sender import install_sender
 from ..notifications.service import Notifications
+from ..payments.dispute_routes import routes as dispute_routes
+from ..payments.disputes import Disputes
+from ..payments.payout_routes import routes as payout_routes
+from ..payments.payouts import Payouts
+from ..payments.routes import routes as payment_routes
+from ..payments.service import Payments
 from ..privacy.routes import routes as privacy_routes
 from ..privacy.service import Privacy
 from ..reviews.routes import routes as review_routes
@@ -61,7 +68,7 @@ from .periodic import install_periodic
 
 OPERATIONS: web.AppKey[list[Operation]] = web.AppKey("operations")
 meta_routes = Routes("meta")
-MINUTE_S, HOUR_S = 60.0, 3600.0
+MINUTE_S, HOUR_S, DAY_S = 60.0, 3600.0, 86400.0
 
 
 @meta_routes.operation("GET", "/api/v1/openapi.json", summary="This document", scope=None)
@@ -95,6 +102,9 @@ ROUTES: tuple[Routes, ...] = (
     waitlist_routes,
     event_routes,
     link_routes,
+    payment_routes,
+    payout_routes,
+    dispute_routes,
 )
 
 
@@ -106,6 +116,8 @@ def create_app(
     app = web.Application(middlewares=[error_middleware], client_max_size=config.photo_max_bytes + 64_000)
     listings = Listings(db, config, clock)
     bookings = Bookings(db, config, clock)
+    payments = Payments(db, config, clock)
+    charging = Charging(db, clock, on_cdr=payments.cdr_issued)
     app[HUB] = Hub(
         config=config,
         db=db,
@@ -114,7 +126,7 @@ def create_app(
         search=Search(db, config, clock),
         tariff_catalog=TariffCatalog(db, clock),
         bookings=bookings,
-        charging=Charging(db, clock),
+        charging=charging,
         notifications=Notifications(db, clock),
         mailer=Mailer(db, config, clock=clock),
         messages=Messages(db, clock),
@@ -127,6 +139,10 @@ def create_app(
         vehicles=Vehicles(db, clock),
         planner=Planner(db, config, clock),
         waitlist=Waitlist(db, config, bookings, clock),
+        payments=payments,
+        payouts=Payouts(db, config, clock),
+        disputes=Disputes(db, config, clock, charging),
+        idempotency=IdempotencyKeys(db, clock),
     )
     app[OPERATIONS] = install(app, ROUTES)
     install_feed(app, db)  # not a timer: live events and the link work in every app, tests' included
@@ -135,6 +151,9 @@ def create_app(
         hub = app[HUB]
         install_periodic(app, "Bookings sweep", MINUTE_S, hub.bookings.sweep)
         install_periodic(app, "Waitlist sweep", MINUTE_S, hub.waitlist.sweep)
+        install_periodic(app, "Payments sweep", MINUTE_S, hub.payments.sweep)
+        install_periodic(app, "Host payouts", DAY_S, hub.payouts.run)
+        install_periodic(app, "Idempotency key purge", HOUR_S, hub.idempotency.purge)
         install_periodic(app, "Stale listing reminders", HOUR_S, hub.upkeep.remind_stale)
         install_sender(app, hub.mailer)
         install_periodic(app, "Link and event log retention", HOUR_S, Retention(db, clock).prune)

@@ -12,11 +12,15 @@ from ..charging.service import Charging
 from ..config import HubConfig
 from ..db.engine import Database
 from ..faults.service import Faults
+from ..idempotency.service import IdempotencyKeys
 from ..listings.service import Listings
 from ..listings.upkeep import Upkeep
 from ..messages.service import Messages
 from ..notifications.mailer import Mailer
 from ..notifications.service import Notifications
+from ..payments.disputes import Disputes
+from ..payments.payouts import Payouts
+from ..payments.service import Payments
 from ..privacy.service import Privacy
 from ..reviews.service import Reviews
 from ..search.service import Search
@@ -50,6 +54,10 @@ class Hub:
     vehicles: Vehicles
     planner: Planner
     waitlist: Waitlist
+    payments: Payments
+    payouts: Payouts
+    disputes: Disputes
+    idempotency: IdempotencyKeys
 
 
 HUB = web.AppKey("hub", Hub)

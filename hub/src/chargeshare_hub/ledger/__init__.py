@@ -1,0 +1,1 @@
+"""The hub's money: a double-entry, append-only ledger in integer minor units."""

@@ -1,0 +1,61 @@
+"""What a payment provider does for the hub's flows, and nothing more: fund a wallet, hold an amount before a
+booked slot, capture up to it, release it, collect a fee without a hold, give money back.
+
+The hub decides amounts and keeps the books; a provider moves the driver's money and writes the ledger lines
+of that movement, in the caller's transaction. The charge itself (the driver's receivable against the host's
+payable and the platform's fee) is posted by the hub, the same for every provider (`charges.py`); a provider's
+capture or collection then settles that receivable from where the money is: the prepaid wallet for the
+built-in `wallet` provider, the card at the processor for Stripe (a PaymentIntent with manual capture as the
+hold, captured with a Connect destination charge and the platform fee as its application fee).
+
+A provider that calls an outside service makes the call idempotent with the hold's id as its key, so a call
+repeated after a crash between the call and the commit does the work once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from .tables import PaymentHold
+
+
+class HoldRefused(Exception):
+    """The provider cannot hold the amount (too little in the wallet, a card declined)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class PaymentProvider(Protocol):
+    name: str
+
+    async def top_up(
+        self, session: AsyncSession, driver_id: int, amount: int, currency: str, *, reference: str, at: datetime
+    ) -> int:
+        """Puts `amount` in the driver's wallet; the id of the posting that recorded it."""
+
+    async def place_hold(self, session: AsyncSession, hold: PaymentHold, at: datetime) -> str | None:
+        """Reserves `hold.amount_minor` of the driver's money; the provider's reference for it, if it has one.
+        Raises HoldRefused when it cannot."""
+
+    async def capture(self, session: AsyncSession, hold: PaymentHold, amount: int, at: datetime) -> None:
+        """Takes `amount` (at most the hold's) of the held money, settling that much of the driver's receivable;
+        the rest of the hold is released with it."""
+
+    async def release(self, session: AsyncSession, hold: PaymentHold, at: datetime) -> None:
+        """Gives up the whole hold: nothing is taken."""
+
+    async def collect(
+        self, session: AsyncSession, driver_id: int, currency: str, *, reference: str, at: datetime
+    ) -> int:
+        """Takes what the driver owes (their receivable) without a hold, as far as the provider can now; how much
+        it took. What it could not take stays owed."""
+
+    async def refund(
+        self, session: AsyncSession, driver_id: int, amount: int, currency: str, *, reference: str, at: datetime
+    ) -> None:
+        """Gives `amount` back to the driver, settling a receivable the hub credited beyond zero."""
