@@ -1,28 +1,35 @@
 """Properties of any sequence of top-ups, bookings that end charged (with or without energy), canceled or unused,
-and refunds of the sessions charged (hypothesis): the ledger reconciles, no wallet and no available amount goes
-below zero, no hold is left HELD, a session without energy costs nothing, the host's payable and the platform's
-fee together are what was captured less what was refunded, and the wallet is what was topped up less that."""
+refunds of the sessions charged, disputes resolved with a refund or rejected, and payout runs (hypothesis): the
+ledger reconciles, no wallet and no available amount goes below zero, no hold is left HELD, a session without
+energy costs nothing, no payout reaches a host while a dispute of theirs is open, the host's payable, their
+payouts and the platform's fee together are what was captured less what was refunded, and the wallet is what
+was topped up less that."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 import itertools
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
+import pytest
 from sqlalchemy import or_, select
 
 from chargeshare_hub.bookings.tables import Booking
 from chargeshare_hub.charging.credits import paid
 from chargeshare_hub.charging.tables import Cdr, ChargingSession
+from chargeshare_hub.config import HubConfig
 from chargeshare_hub.ledger.kinds import AccountKind
 from chargeshare_hub.listings.tables import Evse
+from chargeshare_hub.payments.payout_tables import PaymentDispute
 from chargeshare_hub.payments.tables import PaymentHold
 from chargeshare_hub.web.context import HUB
 from tests.hub.bookings.helpers import Actor, Clock, actor
 from tests.hub.charging.helpers import charger, charging, example_tariff
 
 from .helpers import database, differences, holding_of, payments, top_up
+from .payouts.helpers import THRESHOLD, dispute, paid_out, payouts, resolved
 
 _examples = itertools.count()
 _charge = st.tuples(st.just("charge"), st.integers(0, 9))  # kWh; 0: plugged in, no energy
@@ -35,11 +42,20 @@ operation = st.one_of(
     st.tuples(st.just("no_show"), st.just(0)),
     _refund_percent,
     _refund_percent,
+    st.tuples(st.just("dispute"), st.just(0)),  # the newest charged CDR
+    st.tuples(st.just("resolve"), st.integers(0, 100)),  # the open dispute: 0 rejects, else refunds that percent
+    st.tuples(st.just("payout"), st.just(0)),
 )
 
 
+@pytest.fixture
+def hub_config(hub_config: HubConfig) -> HubConfig:
+    """A threshold below one session's earnings, so that the runs pay out."""
+    return replace(hub_config, payout_threshold_minor=THRESHOLD)
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(opening=st.integers(0, 2_000), operations=st.lists(operation, max_size=8))
+@given(opening=st.integers(0, 2_000), operations=st.lists(operation, max_size=10))
 async def test_any_sequence_of_top_ups_and_bookings_keeps_every_invariant(
     client: Any, clock: Clock, opening: int, operations: list[tuple[str, int]]
 ) -> None:
@@ -48,6 +64,7 @@ async def test_any_sequence_of_top_ups_and_bookings_keeps_every_invariant(
     driver = await actor(client, f"driver{example}@example.org")
     location_id = await charger(client, host, example_tariff("tariff_8_simple_025kwh.json", f"t{example}"))
     topped_up = refunded = 0
+    open_dispute: str | None = None
     fees_before = await holding_of(client, AccountKind.PLATFORM_FEE_REVENUE, None)  # shared by the examples
     for number, (action, argument) in enumerate([("top_up", opening)] * bool(opening) + operations):
         if action == "top_up":
@@ -55,7 +72,15 @@ async def test_any_sequence_of_top_ups_and_bookings_keeps_every_invariant(
             topped_up += argument
         elif action == "refund":
             refunded += await _refund(client, host, driver, argument)
-        else:
+        elif action == "dispute":
+            open_dispute = open_dispute or await _dispute(client, driver)
+            await _payout_run(client, host, held_back=open_dispute is not None)
+        elif action == "resolve" and open_dispute is not None:
+            refunded += await _resolve(client, host, driver, open_dispute, argument)
+            open_dispute = None
+        elif action == "payout":
+            await _payout_run(client, host, held_back=open_dispute is not None)
+        elif action in ("charge", "cancel", "no_show"):
             await _booking(client, clock, driver, host, location_id, f"P{example}-{number}", action, argument)
         clock.advance(hours=2)
 
@@ -72,7 +97,7 @@ async def test_any_sequence_of_top_ups_and_bookings_keeps_every_invariant(
         if charged is None or charged.energy_wh == 0:
             assert hold.captured_minor is None
     captured = sum(hold.captured_minor or 0 for hold in holds)
-    payable = await holding_of(client, AccountKind.HOST_PAYABLE, host.user_id)
+    payable = await holding_of(client, AccountKind.HOST_PAYABLE, host.user_id) + await _paid_to(client, host)
     fees = await holding_of(client, AccountKind.PLATFORM_FEE_REVENUE, None) - fees_before
     assert payable + fees == captured - refunded
     if not refunded:
@@ -88,28 +113,75 @@ async def test_any_sequence_of_top_ups_and_bookings_keeps_every_invariant(
 
 async def _refund(client: Any, host: Actor, driver: Actor, percent: int) -> int:
     """Credits `percent` of what the newest charged CDR has left; the money that went back to the wallet."""
-    async with database(client).read() as session:
-        hold = await session.scalar(
-            select(PaymentHold)
-            .where(PaymentHold.driver_id == driver.user_id, PaymentHold.status == "CAPTURED")
-            .order_by(PaymentHold.id.desc())
-        )
-        if hold is None or hold.cdr_id is None:
-            return 0
-        cdrs = list(
-            await session.scalars(select(Cdr).where(or_(Cdr.id == hold.cdr_id, Cdr.credit_reference_id == hold.cdr_id)))
-        )
-    left = sum(paid(cdr) for cdr in cdrs)  # the credits' are negative
+    cdr_id, left = await _newest_charged(client, driver)
     before = await holding_of(client, AccountKind.DRIVER_WALLET, driver.user_id)
-    if left <= 0:
+    if cdr_id is None or left <= 0:
         return 0
     response = await client.post(
-        f"/api/v1/cdrs/{hold.cdr_id}/credits",
+        f"/api/v1/cdrs/{cdr_id}/credits",
         json={"reason": "Refund", "amount": max(1, left * percent // 100)},
         headers=host.headers,
     )
     assert response.status == 201, await response.text()
     return await holding_of(client, AccountKind.DRIVER_WALLET, driver.user_id) - before
+
+
+async def _dispute(client: Any, driver: Actor) -> str | None:
+    """The driver disputes the newest charged CDR; the dispute's id (None: nothing to dispute)."""
+    cdr_id, _left = await _newest_charged(client, driver)
+    if cdr_id is None:
+        return None
+    response = await dispute(client, driver, cdr_id)
+    assert response.status == 201, await response.text()
+    return str((await response.json())["id"])
+
+
+async def _resolve(client: Any, host: Actor, driver: Actor, dispute_id: str, percent: int) -> int:
+    """The host rejects the dispute (0) or refunds `percent` of what its CDR has left; the money that went back."""
+    async with database(client).read() as session:
+        cdr_id = await session.scalar(select(PaymentDispute.cdr_id).where(PaymentDispute.id == int(dispute_id)))
+    assert cdr_id is not None
+    left = await _left_of(client, cdr_id)
+    before = await holding_of(client, AccountKind.DRIVER_WALLET, driver.user_id)
+    if percent == 0 or left <= 0:
+        await resolved(client, host, dispute_id, {"outcome": "reject", "note": "Charged as metered"})
+        return 0
+    amount = max(1, left * percent // 100)
+    await resolved(client, host, dispute_id, {"outcome": "refund", "amount": amount, "note": "Sorry"})
+    return await holding_of(client, AccountKind.DRIVER_WALLET, driver.user_id) - before
+
+
+async def _payout_run(client: Any, host: Actor, *, held_back: bool) -> None:
+    """Runs the payouts; a host with an open dispute is paid nothing."""
+    paid_before = await _paid_to(client, host)
+    await payouts(client).run()
+    if held_back:
+        assert await _paid_to(client, host) == paid_before
+
+
+async def _paid_to(client: Any, host: Actor) -> int:
+    return sum(payout.amount_minor for payout in await paid_out(client) if payout.host_id == host.user_id)
+
+
+async def _newest_charged(client: Any, driver: Actor) -> tuple[str | None, int]:
+    """The newest CDR that captured a hold of the driver, and what of it is not credited yet."""
+    async with database(client).read() as session:
+        cdr_id = await session.scalar(
+            select(PaymentHold.cdr_id)
+            .where(PaymentHold.driver_id == driver.user_id, PaymentHold.status == "CAPTURED")
+            .order_by(PaymentHold.id.desc())
+            .limit(1)
+        )
+    if cdr_id is None:
+        return None, 0
+    return cdr_id, await _left_of(client, cdr_id)
+
+
+async def _left_of(client: Any, cdr_id: str) -> int:
+    """What of the CDR's cost no credit CDR has given back yet."""
+    async with database(client).read() as session:
+        cdrs = await session.scalars(select(Cdr).where(or_(Cdr.id == cdr_id, Cdr.credit_reference_id == cdr_id)))
+        return sum(paid(cdr) for cdr in cdrs)  # the credits' are negative
 
 
 async def _booking(

@@ -59,6 +59,7 @@ class FakeStripe:
         self.url = ""
         self._kept: dict[str, _Kept] = {}
         self._answers_to_lose = 0
+        self.down = False  # every request answered 503, as in an outage
         self._runner: web.AppRunner | None = None
 
     async def __aenter__(self) -> FakeStripe:
@@ -107,6 +108,8 @@ class FakeStripe:
 
     def _post(self, work: Callable[[str, Obj, str | None], Obj]) -> Callable[[web.Request], Any]:
         async def handle(request: web.Request) -> web.StreamResponse:
+            if self.down:
+                return self._outage(request)
             if not self._authorised(request):
                 return self._unauthorised(request)
             params = decode_form(await request.text())
@@ -136,6 +139,8 @@ class FakeStripe:
         return handle
 
     async def _retrieve(self, request: web.Request) -> web.Response:
+        if self.down:
+            return self._outage(request)
         if not self._authorised(request):
             return self._unauthorised(request)
         try:
@@ -152,6 +157,12 @@ class FakeStripe:
         self.seen.append(Seen(request.method, request.path, request.headers.get("Idempotency-Key"), 401, False))
         error = FakeError(401, "Invalid API Key provided: sk_test_****")
         return _json(401, error.body())
+
+    def _outage(self, request: web.Request) -> web.Response:
+        """Nothing done; `Stripe-Should-Retry: false` keeps the library from retrying it (and the tests fast)."""
+        self.seen.append(Seen(request.method, request.path, request.headers.get("Idempotency-Key"), 503, False))
+        body = {"error": {"type": "api_error", "message": "Stripe is down (the fake's outage)."}}
+        return _json(503, body, {"Stripe-Should-Retry": "false"})
 
 
 def signature_header(payload: bytes, signing_secrets: Sequence[str], timestamp: int) -> str:

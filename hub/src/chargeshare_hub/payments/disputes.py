@@ -86,32 +86,7 @@ class Disputes:
                     "dispute_window_closed",
                     f"A charge is disputed within {self.window.days} days of its CDR; ask the hub's support instead.",
                 )
-            await lock_host_payables(session, cdr.host_id)
-            if await _open_dispute_of(session, cdr.id) is not None:
-                raise _already_open()
-            dispute = PaymentDispute(
-                cdr_id=cdr.id,
-                driver_id=principal.user_id,
-                host_id=cdr.host_id,
-                reason=reason,
-                status=DisputeStatus.OPEN,
-                created_at=now,
-            )
-            session.add(dispute)
-            try:
-                await session.flush()
-            except IntegrityError as err:  # the same driver's other request won the race to the unique index
-                raise _already_open() from err
-            await notify(
-                session,
-                cdr.host_id,
-                kind="payment.dispute_opened",
-                subject="A driver disputes a charge",
-                body=f"The driver of charging session {cdr.session_id} disputes what its CDR charged: {reason}\n\n"
-                "Refund the driver or reject the dispute, with a note; your payouts wait until it is resolved.",
-                link=dispute_link(dispute.id),
-            )
-            return dispute
+            return await open_dispute(session, cdr, principal.user_id, reason, now)
 
     async def list(
         self, principal: Principal, *, status: DisputeStatus | None, before: int | None, limit: int = PAGE
@@ -173,6 +148,33 @@ class Disputes:
             return Reply(200, dispute_json(dispute))
 
         return write
+
+
+async def open_dispute(session: AsyncSession, cdr: Cdr, driver_id: int, reason: str, now: datetime) -> PaymentDispute:
+    """Opens the dispute of CDR `cdr` in the caller's transaction and tells the host (the driver's, or a
+    chargeback their bank opened at the provider); a 409 when the CDR has an open dispute already."""
+    await lock_host_payables(session, cdr.host_id)
+    if await _open_dispute_of(session, cdr.id) is not None:
+        raise _already_open()
+    dispute = PaymentDispute(
+        cdr_id=cdr.id, driver_id=driver_id, host_id=cdr.host_id, reason=reason, status=DisputeStatus.OPEN,
+        created_at=now,
+    )  # fmt: skip
+    session.add(dispute)
+    try:
+        await session.flush()
+    except IntegrityError as err:  # the same driver's other request won the race to the unique index
+        raise _already_open() from err
+    await notify(
+        session,
+        cdr.host_id,
+        kind="payment.dispute_opened",
+        subject="A driver disputes a charge",
+        body=f"The driver of charging session {cdr.session_id} disputes what its CDR charged: {reason}\n\n"
+        "Refund the driver or reject the dispute, with a note; your payouts wait until it is resolved.",
+        link=dispute_link(dispute.id),
+    )
+    return dispute
 
 
 def dispute_json(dispute: PaymentDispute) -> dict[str, Any]:

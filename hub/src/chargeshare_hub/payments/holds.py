@@ -1,11 +1,13 @@
 """Holds through their life, each step with its postings in the caller's transaction:
 
-- placed for each reserved booking starting within the lead time (a refusal cancels the booking);
+- placed for each reserved booking starting within the lead time (a refusal cancels the booking; a provider that
+  cannot answer now defers it to the next sweep);
 - captured when the session's CDR is issued: the CDR's cost, never more than the hold, charged to the driver
   (host's payable and platform fee) and taken from the hold; the rest of the hold is released with it;
 - voided when the session drew no energy within the void time, or ends without any: a driver who got no
   energy pays nothing, whatever a time-based tariff would say;
-- released when the booking ends without a session (canceled, no-show).
+- released when the booking ends without a session (canceled, no-show); one the provider cannot release now
+  stays HELD until a later sweep.
 
 A hold row is locked before it changes and each step acts only on a HELD hold, so a step that runs twice (a
 repeated CDR, two sweeps at once) acts once.
@@ -26,7 +28,7 @@ from ..charging.tables import Cdr, ChargingSession
 from ..listings.tables import Location
 from .charges import SESSION_CHARGE, Charge, post_charge
 from .estimate import estimate
-from .provider import HoldRefused, PaymentProvider
+from .provider import HoldDeferred, HoldRefused, PaymentProvider
 from .refusal import cancel_unheld
 from .rules import PaymentRules
 from .tables import HoldStatus, PaymentHold
@@ -41,7 +43,8 @@ class Holds:
     rules: PaymentRules
 
     async def place_due(self, session: AsyncSession, now: datetime) -> tuple[int, int]:
-        """Holds for the reserved bookings that start within the lead time and have none; (placed, refused)."""
+        """Holds for the reserved bookings that start within the lead time and have none; (placed, refused).
+        A booking whose hold the provider defers gets no row now: the next sweep finds it again."""
         due = await session.execute(
             select(Booking, Location)
             .join(Location, Location.id == Booking.location_id)
@@ -78,6 +81,8 @@ class Holds:
                 await cancel_unheld(session, booking, location, hold, reason=refusal.reason, now=now)
                 refused += 1
                 continue
+            except HoldDeferred:
+                continue
             session.add(hold)
             await session.flush()
             placed += 1
@@ -102,7 +107,7 @@ class Holds:
         amount = min(cost, hold.amount_minor)
         charge = Charge(hold.driver_id, cdr.host_id, hold.currency, amount, self.rules.session_fee(amount))
         await post_charge(session, charge, kind=SESSION_CHARGE, reference=f"cdr:{cdr.id}", at=now)
-        await self.provider.capture(session, hold, amount, now)
+        await self.provider.capture(session, hold, charge, now)
         hold.status, hold.settled_at, hold.cdr_id = HoldStatus.CAPTURED, now, cdr.id
         hold.captured_minor, hold.uncollected_minor = amount, cost - amount
         await session.flush()
@@ -126,9 +131,15 @@ class Holds:
         return await self._end_all(session, list(ended), HoldStatus.RELEASED, now)
 
     async def _end_all(self, session: AsyncSession, holds: list[PaymentHold], status: HoldStatus, now: datetime) -> int:
+        """Ends the holds the provider can release now; how many."""
+        ended = 0
         for hold in holds:
-            await self._end(session, hold, status, now)
-        return len(holds)
+            try:
+                await self._end(session, hold, status, now)
+            except HoldDeferred:
+                continue
+            ended += 1
+        return ended
 
     async def _end(self, session: AsyncSession, hold: PaymentHold, status: HoldStatus, now: datetime) -> None:
         await self.provider.release(session, hold, now)

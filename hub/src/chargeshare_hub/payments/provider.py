@@ -14,11 +14,13 @@ repeated after a crash between the call and the commit does the work once.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from .charges import Charge
 from .tables import PaymentHold
 
 
@@ -30,24 +32,48 @@ class HoldRefused(Exception):
         self.reason = reason
 
 
+class HoldDeferred(Exception):
+    """The provider cannot answer now (an outside service is down): the booking gets no hold in this sweep, and
+    the next sweep tries again."""
+
+
+class TopUpRefused(Exception):
+    """The provider has no wallet to put money in."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class RefundOf:
+    """What a refund gives back of a captured session: its hold, and the refund's shares (`charge.amount`, of it
+    `charge.fee` the platform's)."""
+
+    hold: PaymentHold
+    charge: Charge
+
+
 class PaymentProvider(Protocol):
     name: str
 
     async def top_up(
         self, session: AsyncSession, driver_id: int, amount: int, currency: str, *, reference: str, at: datetime
     ) -> int:
-        """Puts `amount` in the driver's wallet; the id of the posting that recorded it."""
+        """Puts `amount` in the driver's wallet; the id of the posting that recorded it. Raises TopUpRefused
+        when the provider has no wallet."""
 
     async def place_hold(self, session: AsyncSession, hold: PaymentHold, at: datetime) -> str | None:
         """Reserves `hold.amount_minor` of the driver's money; the provider's reference for it, if it has one.
-        Raises HoldRefused when it cannot."""
+        Raises HoldRefused when it cannot, HoldDeferred when it cannot tell now."""
 
-    async def capture(self, session: AsyncSession, hold: PaymentHold, amount: int, at: datetime) -> None:
-        """Takes `amount` (at most the hold's) of the held money, settling that much of the driver's receivable;
-        the rest of the hold is released with it."""
+    async def capture(self, session: AsyncSession, hold: PaymentHold, charge: Charge, at: datetime) -> None:
+        """Takes `charge.amount` (at most the hold's) of the held money, settling that much of the driver's
+        receivable; the rest of the hold is released with it. `charge` is the hub's posted charge: who earns
+        what of it."""
 
     async def release(self, session: AsyncSession, hold: PaymentHold, at: datetime) -> None:
-        """Gives up the whole hold: nothing is taken."""
+        """Gives up the whole hold: nothing is taken. Raises HoldDeferred when it cannot now."""
 
     async def collect(
         self, session: AsyncSession, driver_id: int, currency: str, *, reference: str, at: datetime
@@ -56,6 +82,15 @@ class PaymentProvider(Protocol):
         it took. What it could not take stays owed."""
 
     async def refund(
-        self, session: AsyncSession, driver_id: int, amount: int, currency: str, *, reference: str, at: datetime
+        self,
+        session: AsyncSession,
+        driver_id: int,
+        amount: int,
+        currency: str,
+        *,
+        reference: str,
+        at: datetime,
+        of: RefundOf | None = None,
     ) -> None:
-        """Gives `amount` back to the driver, settling a receivable the hub credited beyond zero."""
+        """Gives `amount` back to the driver, settling a receivable the hub credited beyond zero; `of`: the
+        captured session it belongs to (None: a fee, which no hold paid)."""

@@ -5,8 +5,8 @@ was charged the hold only, and a session charged nothing (free, voided, not book
 money. The host's share and the platform's fee go back in proportion (rounded half up); the refund that reaches
 the whole charge gives back exactly what is left of each, so that a CDR's credits cancel its charge to the unit.
 A first refund of the whole charge is the charge's reversal, a partial one its proportional mirror
-(`post_refund`); either way the provider then pays the driver back (the wallet is credited), as far as the
-driver owes nothing else.
+(`post_refund`); either way the provider then pays the driver back (the wallet is credited; Stripe refunds the
+session's captured PaymentIntent), as far as the driver owes nothing else.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ from ..ledger.kinds import AccountKind
 from ..ledger.postings import reverse
 from ..ledger.tables import LedgerAccount, LedgerEntry, LedgerPosting
 from .charges import SESSION_CHARGE, SESSION_REFUND, Charge, post_refund
-from .provider import PaymentProvider
+from .provider import PaymentProvider, RefundOf
+from .tables import PaymentHold
 from .wallet import locked_wallet
 
 
@@ -58,14 +59,22 @@ class Refunds:
             return 0
         await locked_wallet(session, driver, currency, now)
         reference, memo = f"cdr:{credit.credit_reference_id}", f"credit {credit.id}"
+        fee = shares.fee - shares.fee_refunded if amount == left else _share(shares.fee, amount, shares.charged)
+        charge = Charge(driver, credit.host_id, currency, amount, fee)
         if amount == shares.charged:
             await reverse(session, shares.charge_id, at=now, kind=SESSION_REFUND, memo=memo)
         else:
-            fee = shares.fee - shares.fee_refunded if amount == left else _share(shares.fee, amount, shares.charged)
-            charge = Charge(driver, credit.host_id, currency, amount, fee)
             await post_refund(session, charge, kind=SESSION_REFUND, reference=reference, at=now, memo=memo)
+        hold = await session.scalar(select(PaymentHold).where(PaymentHold.cdr_id == credit.credit_reference_id))
         await pay_back_overpaid(
-            session, self.provider, driver, currency, at_most=amount, reference=f"cdr:{credit.id}", at=now
+            session,
+            self.provider,
+            driver,
+            currency,
+            at_most=amount,
+            reference=f"cdr:{credit.id}",
+            at=now,
+            of=None if hold is None else RefundOf(hold, charge),
         )
         return amount
 
@@ -79,14 +88,15 @@ async def pay_back_overpaid(
     at_most: int | None,
     reference: str,
     at: datetime,
+    of: RefundOf | None = None,
 ) -> None:
     """After a refund posting: what the driver has paid beyond what they owe (a receivable below zero) goes back to
-    them through the provider, `at_most` of it (None: all)."""
+    them through the provider, `at_most` of it (None: all); `of`: the captured session the refund is of."""
     receivable = await open_account(session, AccountKind.DRIVER_RECEIVABLE, currency, driver_id, at=at)
     overpaid = -await holding(session, receivable)
     owed_back = overpaid if at_most is None else min(at_most, overpaid)
     if owed_back > 0:
-        await provider.refund(session, driver_id, owed_back, currency, reference=reference, at=at)
+        await provider.refund(session, driver_id, owed_back, currency, reference=reference, at=at, of=of)
 
 
 def _share(fee: int, amount: int, charged: int) -> int:

@@ -37,7 +37,7 @@ async def cancel_unheld(
         subject=f"Booking canceled, payment not held: {title}",
         body=f"Your booking of {title} on {notices.local_slot(booking.starts_at, booking.ends_at, location)} needed"
         f" {hold.amount_minor} (minor units of {hold.currency}) on hold before it starts, and it could not be"
-        f" held. {reason} The booking is canceled under the listing's terms; top up your wallet to book again.",
+        f" held. {reason} The booking is canceled under the listing's terms.",
         link=notices.booking_link(booking.id),
     )
     await notices.canceled(session, booking, location, by_driver=True)

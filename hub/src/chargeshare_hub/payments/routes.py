@@ -17,8 +17,9 @@ from ..ledger.balances import MAX_PAGE, PAGE
 from ..ledger.validation import check_amount, check_currency
 from ..web.api import Routes
 from ..web.context import hub_of
-from ..web.errors import ApiError, bad_request, forbidden
+from ..web.errors import ApiError, bad_request, conflict, forbidden
 from ..web.query import query_number
+from .provider import TopUpRefused
 from .receipts import funds_json, history_csv, movement_json, receipt_html
 
 routes = Routes("wallet")
@@ -50,7 +51,11 @@ async def get_wallet(request: web.Request, principal: Principal | None, _body: A
 
 @routes.operation(
     "POST", "/api/v1/wallet/top-ups", summary="Put money in the wallet (needs an Idempotency-Key)", scope="account",
-    body=TOP_UP_SCHEMA, responses={201: "Topped up", 422: "The Idempotency-Key was used for another request"},
+    body=TOP_UP_SCHEMA,
+    responses={
+        201: "Topped up", 409: "The hub's provider has no wallet (Stripe)",
+        422: "The Idempotency-Key was used for another request",
+    },
 )  # fmt: skip
 async def top_up(request: web.Request, principal: Principal | None, body: Any) -> web.Response:
     assert principal is not None
@@ -66,7 +71,10 @@ async def top_up(request: web.Request, principal: Principal | None, body: Any) -
                 "top_up_by_operator",
                 "This hub's wallets are topped up by its operator, for money paid to them: ask them to credit yours.",
             )
-    return await hub.idempotency.respond(request, principal, body, hub.payments.top_up(user_id, amount, currency))
+    try:
+        return await hub.idempotency.respond(request, principal, body, hub.payments.top_up(user_id, amount, currency))
+    except TopUpRefused as refusal:
+        raise conflict("no_wallet", refusal.reason) from refusal
 
 
 @routes.operation(

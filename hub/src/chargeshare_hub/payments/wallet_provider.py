@@ -19,7 +19,8 @@ from ..ledger.accounts import open_account
 from ..ledger.balances import holding
 from ..ledger.kinds import AccountKind
 from ..ledger.postings import credit, debit, post
-from .provider import HoldRefused
+from .charges import Charge
+from .provider import HoldRefused, RefundOf
 from .tables import PaymentHold
 from .wallet import funds_of, locked_wallet
 
@@ -46,9 +47,8 @@ class WalletProvider:
             )
         return None
 
-    async def capture(self, session: AsyncSession, hold: PaymentHold, amount: int, at: datetime) -> None:
-        if amount == 0:
-            return
+    async def capture(self, session: AsyncSession, hold: PaymentHold, charge: Charge, at: datetime) -> None:
+        amount = charge.amount
         wallet = await locked_wallet(session, hold.driver_id, hold.currency, at)
         receivable = await open_account(session, AccountKind.DRIVER_RECEIVABLE, hold.currency, hold.driver_id, at=at)
         await post(
@@ -79,7 +79,15 @@ class WalletProvider:
         return max(taken, 0)
 
     async def refund(
-        self, session: AsyncSession, driver_id: int, amount: int, currency: str, *, reference: str, at: datetime
+        self,
+        session: AsyncSession,
+        driver_id: int,
+        amount: int,
+        currency: str,
+        *,
+        reference: str,
+        at: datetime,
+        of: RefundOf | None = None,
     ) -> None:
         wallet = await locked_wallet(session, driver_id, currency, at)
         receivable = await open_account(session, AccountKind.DRIVER_RECEIVABLE, currency, driver_id, at=at)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from aiohttp import web
@@ -41,8 +42,16 @@ from ..payments.dispute_routes import routes as dispute_routes
 from ..payments.disputes import Disputes
 from ..payments.payout_routes import routes as payout_routes
 from ..payments.payouts import Payouts
+from ..payments.provider import PaymentProvider
 from ..payments.routes import routes as payment_routes
+from ..payments.rules import PaymentRules
 from ..payments.service import Payments
+from ..payments.stripe.gateway import StripeGateway
+from ..payments.stripe.party_routes import routes as stripe_party_routes
+from ..payments.stripe.provider import StripeProvider
+from ..payments.stripe.repair import repair_holds
+from ..payments.stripe.webhook_route import routes as stripe_webhook_routes
+from ..payments.wallet_provider import WalletProvider
 from ..privacy.routes import routes as privacy_routes
 from ..privacy.service import Privacy
 from ..reviews.routes import routes as review_routes
@@ -106,6 +115,7 @@ ROUTES: tuple[Routes, ...] = (
     payout_routes,
     dispute_routes,
 )
+STRIPE_ROUTES: tuple[Routes, ...] = (stripe_party_routes, stripe_webhook_routes)  # with the stripe provider only
 
 
 def create_app(
@@ -116,7 +126,8 @@ def create_app(
     app = web.Application(middlewares=[error_middleware], client_max_size=config.photo_max_bytes + 64_000)
     listings = Listings(db, config, clock)
     bookings = Bookings(db, config, clock)
-    payments = Payments(db, config, clock)
+    provider = _payment_provider(app, config)
+    payments = Payments(db, config, clock, provider)
     charging = Charging(db, clock, on_cdr=payments.cdr_issued)
     app[HUB] = Hub(
         config=config,
@@ -144,7 +155,7 @@ def create_app(
         disputes=Disputes(db, config, clock, charging),
         idempotency=IdempotencyKeys(db, clock),
     )
-    app[OPERATIONS] = install(app, ROUTES)
+    app[OPERATIONS] = install(app, ROUTES + (STRIPE_ROUTES if isinstance(provider, StripeProvider) else ()))
     install_feed(app, db)  # not a timer: live events and the link work in every app, tests' included
     install_link(app, clock)
     if background_tasks:
@@ -153,11 +164,28 @@ def create_app(
         install_periodic(app, "Waitlist sweep", MINUTE_S, hub.waitlist.sweep)
         install_periodic(app, "Payments sweep", MINUTE_S, hub.payments.sweep)
         install_periodic(app, "Host payouts", DAY_S, hub.payouts.run)
+        if isinstance(provider, StripeProvider):
+            install_periodic(app, "Stripe hold repair", HOUR_S, partial(repair_holds, db, provider, clock))
         install_periodic(app, "Idempotency key purge", HOUR_S, hub.idempotency.purge)
         install_periodic(app, "Stale listing reminders", HOUR_S, hub.upkeep.remind_stale)
         install_sender(app, hub.mailer)
         install_periodic(app, "Link and event log retention", HOUR_S, Retention(db, clock).prune)
     return app
+
+
+def _payment_provider(app: web.Application, config: HubConfig) -> PaymentProvider:
+    """The configured provider. Stripe's connection is closed with the app, after the timers installed later have
+    stopped (cleanup contexts end in reverse order)."""
+    if config.payment_provider != "stripe":
+        return WalletProvider()
+    gateway = StripeGateway(config.stripe_api_key, api_base=config.stripe_api_base or None)
+
+    async def connected(_app: web.Application) -> AsyncIterator[None]:
+        yield
+        await gateway.close()
+
+    app.cleanup_ctx.append(connected)
+    return StripeProvider(gateway, PaymentRules.from_config(config))
 
 
 def openapi(app: web.Application) -> dict[str, Any]:
