@@ -1,6 +1,7 @@
-"""What the fake Stripe keeps and the rules it applies: PaymentIntents with manual capture as Connect destination
-charges, their charges, the transfers to hosts and the platform's application fees, refunds that reverse both
-in proportion, disputes, and the events Stripe would send about them.
+"""What the fake Stripe keeps and the rules it applies: PaymentIntents as Connect destination charges, captured
+by hand (a hold) or at once on confirming (`capture_method=automatic`), their charges, the transfers to hosts
+and the platform's application fees, refunds that reverse both in proportion, disputes, and the events Stripe
+would send about them.
 
 Objects are kept in Stripe's JSON shapes (the subset the hub reads); answers and events are copies. Amounts
 are checked as Stripe checks them: capture at most `amount_capturable`, refund at most what is unrefunded,
@@ -56,6 +57,7 @@ INTENT_PARAMS = {
     "off_session",
     "description",
 }
+CAPTURE_METHODS = {"manual", "automatic"}
 CANCELABLE = {"requires_payment_method", "requires_capture", "requires_confirmation", "requires_action"}
 CANCELLATION_REASONS = {"abandoned", "duplicate", "fraudulent", "requested_by_customer"}
 REFUND_REASONS = {"duplicate", "fraudulent", "requested_by_customer"}
@@ -85,10 +87,12 @@ class FakeAccount:
             raise FakeError(
                 400, "Amount must be at least the currency's minimum.", code="amount_too_small", param="amount"
             )
-        if params.get("capture_method") != "manual":
+        capture_method = read_text(params, "capture_method", required=True)
+        if capture_method not in CAPTURE_METHODS:
             raise FakeError(
-                400, "This fake Stripe holds only: capture_method=manual.", param="capture_method", saved=False
-            )
+                400, "This fake Stripe knows capture_method manual and automatic only.", param="capture_method",
+                saved=False,
+            )  # fmt: skip
         transfer_data = params.get("transfer_data")
         if not isinstance(transfer_data, dict) or set(transfer_data) != {"destination"}:
             raise FakeError(
@@ -132,7 +136,7 @@ class FakeAccount:
             "amount_received": 0,
             "application_fee_amount": fee,
             "cancellation_reason": None,
-            "capture_method": "manual",
+            "capture_method": capture_method,
             "client_secret": f"{intent_id}_secret_{secrets.token_hex(8)}",
             "created": int(time.time()),
             "currency": currency,
@@ -188,7 +192,10 @@ class FakeAccount:
             "transfer_data": {"destination": intent["transfer_data"]["destination"]},
         }
         intent.update(status="requires_capture", amount_capturable=intent["amount"], latest_charge=charge_id)
-        self._event("payment_intent.amount_capturable_updated", intent, idempotency_key)
+        if intent["capture_method"] == "automatic":
+            self._take(intent, intent["amount"], intent["application_fee_amount"] or 0, idempotency_key)
+        else:
+            self._event("payment_intent.amount_capturable_updated", intent, idempotency_key)
 
     def intent(self, intent_id: str) -> Obj:
         if intent_id not in self.intents:
@@ -222,6 +229,12 @@ class FakeAccount:
             raise FakeError(
                 400, "The application fee cannot be greater than the amount captured.", param="application_fee_amount"
             )
+        intent["metadata"].update(read_metadata(params))
+        self._take(intent, amount, fee, idempotency_key)
+        return copy.deepcopy(intent)
+
+    def _take(self, intent: Obj, amount: int, fee: int, idempotency_key: str | None) -> None:
+        """Captures `amount` of the intent's authorised charge: the host's transfer made, the platform's fee taken."""
         charge = self.charges[intent["latest_charge"]]
         destination = intent["transfer_data"]["destination"]
         transfer_id, fee_id = self._id("tr"), self._id("fee")
@@ -243,9 +256,7 @@ class FakeAccount:
         }
         charge.update(amount_captured=amount, captured=True, transfer=transfer_id, application_fee=fee_id)
         intent.update(status="succeeded", amount_received=amount, amount_capturable=0, application_fee_amount=fee)
-        intent["metadata"].update(read_metadata(params))
         self._event("payment_intent.succeeded", intent, idempotency_key)
-        return copy.deepcopy(intent)
 
     def cancel(self, intent_id: str, params: Obj, idempotency_key: str | None) -> Obj:
         refuse_unknown(params, {"cancellation_reason"})

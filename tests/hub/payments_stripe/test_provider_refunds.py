@@ -1,6 +1,6 @@
 """Refunds through the `stripe` provider: a credit CDR of a session captured at Stripe refunds that PaymentIntent,
 taking the host's share back from their Connect account, and the books mirror both, so that the host's payable is
-back to zero; a fee, which no hold paid, is refunded nothing at Stripe."""
+back to zero (a refunded booking fee: test_provider_fees.py)."""
 
 from __future__ import annotations
 

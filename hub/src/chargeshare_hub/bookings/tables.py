@@ -105,3 +105,4 @@ class BookingCharge(Base):
     currency: Mapped[str] = mapped_column(String(3))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     posted_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    provider_reference: Mapped[str | None] = mapped_column(String(255))  # the payment that took a fee, if any

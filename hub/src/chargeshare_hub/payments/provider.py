@@ -6,10 +6,11 @@ of that movement, in the caller's transaction. The charge itself (the driver's r
 payable and the platform's fee) is posted by the hub, the same for every provider (`charges.py`); a provider's
 capture or collection then settles that receivable from where the money is: the prepaid wallet for the
 built-in `wallet` provider, the card at the processor for Stripe (a PaymentIntent with manual capture as the
-hold, captured with a Connect destination charge and the platform fee as its application fee).
+hold, captured with a Connect destination charge and the platform fee as its application fee; a booking or
+no-show fee charged to the saved card at once, the same way).
 
-A provider that calls an outside service makes the call idempotent with the hold's id as its key, so a call
-repeated after a crash between the call and the commit does the work once.
+A provider that calls an outside service makes the call idempotent with the hold's (or the fee's) id as its key,
+so a call repeated after a crash between the call and the commit does the work once.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from .charges import Charge
 from .tables import PaymentHold
+
+
+class FeeDeferred(Exception):
+    """The provider cannot take a fee now (an outside service is down): the fee is posted by a later sweep, and
+    nothing of it now."""
 
 
 class HoldRefused(Exception):
@@ -46,11 +52,21 @@ class TopUpRefused(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class RefundOf:
-    """What a refund gives back of a captured session: its hold, and the refund's shares (`charge.amount`, of it
-    `charge.fee` the platform's)."""
+class Collected:
+    """What a collection took of a fee, and the provider's reference for the payment (None: no payment of its own,
+    or nothing taken)."""
 
-    hold: PaymentHold
+    taken: int
+    provider_reference: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RefundOf:
+    """What a refund gives back a part of: a captured session or a collected fee, by the provider's reference for
+    its payment (a hold's, a fee's; None: it has none), and its shares (`charge.amount`, of it `charge.fee` the
+    platform's)."""
+
+    provider_reference: str | None
     charge: Charge
 
 
@@ -76,10 +92,11 @@ class PaymentProvider(Protocol):
         """Gives up the whole hold: nothing is taken. Raises HoldDeferred when it cannot now."""
 
     async def collect(
-        self, session: AsyncSession, driver_id: int, currency: str, *, reference: str, at: datetime
-    ) -> int:
-        """Takes what the driver owes (their receivable) without a hold, as far as the provider can now; how much
-        it took. What it could not take stays owed."""
+        self, session: AsyncSession, charge: Charge, *, reference: str, key: str, at: datetime
+    ) -> Collected:
+        """Takes a fee without a hold, `charge` just posted by the hub, as far as the provider can now (the wallet
+        takes what the driver's receivable holds, the card the fee); what it took. What it could not take stays
+        owed. `key`: the fee's own idempotency key. Raises FeeDeferred when it cannot tell now."""
 
     async def refund(
         self,
@@ -93,4 +110,4 @@ class PaymentProvider(Protocol):
         of: RefundOf | None = None,
     ) -> None:
         """Gives `amount` back to the driver, settling a receivable the hub credited beyond zero; `of`: the
-        captured session it belongs to (None: a fee, which no hold paid)."""
+        captured session or collected fee it belongs to (None: no payment of the provider's own)."""

@@ -74,7 +74,7 @@ class Refunds:
             at_most=amount,
             reference=f"cdr:{credit.id}",
             at=now,
-            of=None if hold is None else RefundOf(hold, charge),
+            of=None if hold is None else RefundOf(hold.provider_reference, charge),
         )
         return amount
 

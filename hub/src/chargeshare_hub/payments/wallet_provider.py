@@ -20,7 +20,7 @@ from ..ledger.balances import holding
 from ..ledger.kinds import AccountKind
 from ..ledger.postings import credit, debit, post
 from .charges import Charge
-from .provider import HoldRefused, RefundOf
+from .provider import Collected, HoldRefused, RefundOf
 from .tables import PaymentHold
 from .wallet import funds_of, locked_wallet
 
@@ -63,8 +63,9 @@ class WalletProvider:
         """Nothing to undo: the hold's new status frees the reservation."""
 
     async def collect(
-        self, session: AsyncSession, driver_id: int, currency: str, *, reference: str, at: datetime
-    ) -> int:
+        self, session: AsyncSession, charge: Charge, *, reference: str, key: str, at: datetime
+    ) -> Collected:
+        driver_id, currency = charge.driver_id, charge.currency
         wallet = await locked_wallet(session, driver_id, currency, at)
         receivable = await open_account(session, AccountKind.DRIVER_RECEIVABLE, currency, driver_id, at=at)
         taken = min(await holding(session, receivable), (await funds_of(session, wallet)).available)
@@ -76,7 +77,7 @@ class WalletProvider:
                 at=at,
                 reference=reference,
             )
-        return max(taken, 0)
+        return Collected(max(taken, 0), None)
 
     async def refund(
         self,

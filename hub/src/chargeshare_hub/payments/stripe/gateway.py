@@ -1,9 +1,11 @@
-"""The Stripe calls behind the hub's holds: authorise, capture, cancel, refund, and reading a PaymentIntent back.
+"""The Stripe calls behind the hub's holds and fees: authorise, capture, cancel, charge, refund, and reading a
+PaymentIntent back.
 
 A hold is a PaymentIntent with manual capture made as a Connect destination charge: the platform charges the
 driver, and on capture Stripe transfers the amount less the application fee (the platform's fee) to the host's
-connected account. Refunds take the host's share back from that account (`reverse_transfer`) and the
-platform's fee back from the platform (`refund_application_fee`), each in proportion to the amount refunded.
+connected account. A fee without a hold (`charge`) is the same destination charge captured at once. Refunds
+take the host's share back from that account (`reverse_transfer`) and the platform's fee back from the platform
+(`refund_application_fee`), each in proportion to the amount refunded.
 
 Every call that changes something carries the caller's idempotency key as Stripe's `Idempotency-Key`, so a call
 repeated after a lost answer or a crash does its work once and answers like the first. Stripe keeps keys for
@@ -64,19 +66,38 @@ class StripeGateway:
         page when the hold is placed before the slot): `requires_capture` when authorised, `PaymentDeclined`
         when not. Without one it waits (`requires_payment_method`) for the driver's browser to confirm it with
         the intent's `client_secret`."""
-        params: stripe.PaymentIntentService.CreateParams = {
-            "amount": amount,
-            "currency": currency.lower(),
-            "capture_method": "manual",
-            "transfer_data": {"destination": destination},
-            "application_fee_amount": application_fee,
-        }
-        if metadata:
-            params["metadata"] = dict(metadata)
-        if customer is not None:
-            params["customer"] = customer
+        params = _destination_charge(
+            amount, currency=currency, destination=destination, fee=application_fee, customer=customer,
+            metadata=metadata,
+        )  # fmt: skip
+        params["capture_method"] = "manual"
         if payment_method is not None:
             params.update({"payment_method": payment_method, "confirm": True, "off_session": True})
+        create = self._client.v1.payment_intents.create_async(params, _options(idempotency_key))
+        return await _intent(create)
+
+    async def charge(
+        self,
+        *,
+        amount: int,
+        currency: str,
+        destination: str,
+        application_fee: int,
+        payment_method: str,
+        idempotency_key: str,
+        customer: str | None = None,
+        metadata: Mapping[str, str] | None = None,
+    ) -> Intent:
+        """Takes `amount` at once (automatic capture) from the saved `payment_method`, off session, for the host's
+        connected account `destination`, keeping `application_fee` for the platform: `succeeded` when the card
+        pays, with the transfer to the host made, `PaymentDeclined` when not."""
+        params = _destination_charge(
+            amount, currency=currency, destination=destination, fee=application_fee, customer=customer,
+            metadata=metadata,
+        )  # fmt: skip
+        params.update(
+            {"capture_method": "automatic", "payment_method": payment_method, "confirm": True, "off_session": True}
+        )
         create = self._client.v1.payment_intents.create_async(params, _options(idempotency_key))
         return await _intent(create)
 
@@ -124,6 +145,29 @@ class StripeGateway:
     async def retrieve(self, intent_id: str) -> Intent:
         """The PaymentIntent as Stripe has it now (to repair a call whose answer was lost)."""
         return await _intent(self._client.v1.payment_intents.retrieve_async(intent_id))
+
+
+def _destination_charge(
+    amount: int,
+    *,
+    currency: str,
+    destination: str,
+    fee: int,
+    customer: str | None,
+    metadata: Mapping[str, str] | None,
+) -> stripe.PaymentIntentService.CreateParams:
+    """A PaymentIntent's parameters as a Connect destination charge, whether it holds or takes at once."""
+    params: stripe.PaymentIntentService.CreateParams = {
+        "amount": amount,
+        "currency": currency.lower(),
+        "transfer_data": {"destination": destination},
+        "application_fee_amount": fee,
+    }
+    if metadata:
+        params["metadata"] = dict(metadata)
+    if customer is not None:
+        params["customer"] = customer
+    return params
 
 
 def _options(idempotency_key: str) -> stripe.RequestOptions:

@@ -5,15 +5,18 @@ driver's saved card, keeping the platform's fee as the application fee. Its capt
 the fee recomputed, and Stripe at once transfers the rest to the host's connected account: the ledger records
 the money arriving at the processor (processor_clearing → driver_receivable) and the host's share leaving it
 (host_payable → processor_clearing), so a Stripe capture leaves the host's payable where it was and the payout
-runs (payouts.py) have nothing of it to pay. A refund of a captured session gives the money back from the
-processor and takes the host's share back from their account (`reverse_transfer`), the mirror of both.
+runs (payouts.py) have nothing of it to pay. A booking or no-show fee (`collect`) is charged to the saved card
+at once, the same destination charge captured automatically, and recorded the same way. A refund of a captured
+session or a collected fee gives the money back from the processor and takes the host's share back from their
+account (`reverse_transfer`), the mirror of both.
 
-What Stripe cannot do here: there is no prepaid wallet to top up, and a booking or no-show fee (`collect`) is
-not taken from the card: it stays owed in the driver's receivable, and a refund of such a fee gives nothing back
-at Stripe (what the hub owes the driver stays in the receivable too). The processor's own fees are not recorded.
+A fee the card cannot pay (no card or host account saved, declined, refused by Stripe, e.g. below its minimum
+amount) stays owed in the driver's receivable, as a fee an empty wallet cannot pay; a fee Stripe cannot answer
+for now waits, unposted, for the next sweep (`FeeDeferred`). What Stripe cannot do here: there is no prepaid
+wallet to top up, and the processor's own fees are not recorded.
 
-Every call carries an idempotency key made of the hold's (or credit CDR's) id and the step, so a step repeated
-after a crash between the call and the commit does the work once at Stripe (see repair.py).
+Every call carries an idempotency key made of the hold's (credit CDR's, fee's) id and the step, so a step
+repeated after a crash between the call and the commit does the work once at Stripe (see repair.py).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from ...ledger.kinds import AccountKind
 from ...ledger.postings import credit, debit, post
 from ...listings.tables import Location
 from ..charges import Charge
-from ..provider import HoldDeferred, HoldRefused, RefundOf, TopUpRefused
+from ..provider import Collected, FeeDeferred, HoldDeferred, HoldRefused, RefundOf, TopUpRefused
 from ..rules import PaymentRules
 from ..tables import PaymentHold
 from .errors import PaymentDeclined, PaymentStateConflict, ProviderUnavailable, StripeFailure
@@ -94,20 +97,7 @@ class StripeProvider:
             # Captured already, longer ago than Stripe keeps the key (24 hours): that capture is this one.
             if not _captured(await self.gateway.retrieve(intent_id), charge.amount):
                 raise
-        clearing = await open_account(session, AccountKind.PROCESSOR_CLEARING, hold.currency, None, at=at)
-        receivable = await open_account(session, AccountKind.DRIVER_RECEIVABLE, hold.currency, hold.driver_id, at=at)
-        reference = f"hold:{hold.id}"
-        await post(
-            session, [debit(clearing, charge.amount), credit(receivable, charge.amount)], kind=CAPTURE, at=at,
-            reference=reference,
-        )  # fmt: skip
-        host_share = charge.amount - charge.fee
-        if host_share > 0:
-            payable = await open_account(session, AccountKind.HOST_PAYABLE, hold.currency, charge.host_id, at=at)
-            await post(
-                session, [debit(payable, host_share), credit(clearing, host_share)], kind=TRANSFER, at=at,
-                reference=reference,
-            )  # fmt: skip
+        await _post_taken(session, charge, reference=f"hold:{hold.id}", at=at)
 
     async def release(self, session: AsyncSession, hold: PaymentHold, at: datetime) -> None:
         """Cancels the PaymentIntent; one Stripe canceled already (an authorisation expires after 7 days) is as
@@ -123,11 +113,32 @@ class StripeProvider:
             raise HoldDeferred(outage.message) from outage
 
     async def collect(
-        self, session: AsyncSession, driver_id: int, currency: str, *, reference: str, at: datetime
-    ) -> int:
-        """Takes nothing: a fee without a hold is not charged to the card (no off-session charge is made for it),
-        so it stays owed in the driver's receivable."""
-        return 0
+        self, session: AsyncSession, charge: Charge, *, reference: str, key: str, at: datetime
+    ) -> Collected:
+        """Charges the fee to the driver's saved card for the host's connected account, the platform's share as
+        the application fee. Takes nothing when the card cannot pay it (see the module's docstring); raises
+        FeeDeferred when Stripe cannot be reached."""
+        driver = await party_of(session, charge.driver_id)
+        host = await party_of(session, charge.host_id)
+        if driver is None or driver.payment_method_id is None or host is None or host.connected_account_id is None:
+            return Collected(0, None)
+        try:
+            intent = await self.gateway.charge(
+                amount=charge.amount,
+                currency=charge.currency,
+                destination=host.connected_account_id,
+                application_fee=charge.fee,
+                payment_method=driver.payment_method_id,
+                customer=driver.customer_id,
+                idempotency_key=key,
+                metadata={"fee": key},
+            )
+        except ProviderUnavailable as outage:
+            raise FeeDeferred(outage.message) from outage
+        except StripeFailure:  # declined, or refused by Stripe itself: it stays owed
+            return Collected(0, None)
+        await _post_taken(session, charge, reference=reference, at=at)
+        return Collected(charge.amount, intent.id)
 
     async def refund(
         self,
@@ -140,12 +151,12 @@ class StripeProvider:
         at: datetime,
         of: RefundOf | None = None,
     ) -> None:
-        """Refunds `amount` of the session's captured PaymentIntent, the host's share taken back from their
-        account. A refund of a fee (`of` None, or a hold no PaymentIntent paid) gives nothing back at Stripe:
-        what the hub owes the driver stays in their receivable."""
-        if of is None or of.hold.provider_reference is None:
+        """Refunds `amount` of the session's or fee's captured PaymentIntent, the host's share taken back from their
+        account. Without a PaymentIntent (`of` None, or a fee the card did not pay) it gives nothing back at
+        Stripe: what the hub owes the driver stays in their receivable."""
+        if of is None or of.provider_reference is None:
             return
-        await self.gateway.refund(of.hold.provider_reference, amount=amount, idempotency_key=f"{reference}:refund")
+        await self.gateway.refund(of.provider_reference, amount=amount, idempotency_key=f"{reference}:refund")
         clearing = await open_account(session, AccountKind.PROCESSOR_CLEARING, currency, None, at=at)
         receivable = await open_account(session, AccountKind.DRIVER_RECEIVABLE, currency, driver_id, at=at)
         await post(
@@ -163,6 +174,24 @@ class StripeProvider:
                 session, [debit(clearing, host_share), credit(payable, host_share)], kind=TRANSFER_REVERSAL, at=at,
                 reference=reference,
             )  # fmt: skip
+
+
+async def _post_taken(session: AsyncSession, charge: Charge, *, reference: str, at: datetime) -> None:
+    """The money of a captured PaymentIntent arriving at the processor, settling the driver's receivable, and the
+    host's share sent on to their connected account, settling the host's payable."""
+    clearing = await open_account(session, AccountKind.PROCESSOR_CLEARING, charge.currency, None, at=at)
+    receivable = await open_account(session, AccountKind.DRIVER_RECEIVABLE, charge.currency, charge.driver_id, at=at)
+    await post(
+        session, [debit(clearing, charge.amount), credit(receivable, charge.amount)], kind=CAPTURE, at=at,
+        reference=reference,
+    )  # fmt: skip
+    host_share = charge.amount - charge.fee
+    if host_share > 0:
+        payable = await open_account(session, AccountKind.HOST_PAYABLE, charge.currency, charge.host_id, at=at)
+        await post(
+            session, [debit(payable, host_share), credit(clearing, host_share)], kind=TRANSFER, at=at,
+            reference=reference,
+        )  # fmt: skip
 
 
 def _intent_of(hold: PaymentHold) -> str:
