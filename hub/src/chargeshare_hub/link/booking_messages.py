@@ -3,7 +3,7 @@ transition: the host's Home Assistant keeps the charger's calendar and id tag wi
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,10 +28,23 @@ _ACCESS_FIELDS = ("id_tag", "access_methods", "authorization_reference", "bookin
 _HUB_FIELDS = ("driver_id", "charges", "qr_link")
 
 
-async def new_bookings(session: AsyncSession, bookings: Iterable[Booking]) -> None:
-    for booking in bookings:
+async def new_bookings(session: AsyncSession, bookings: Sequence[Booking]) -> None:
+    """The messages of a group of new bookings (a group commit's): a query per kind for the whole group, not per
+    booking, and none beyond the hosts' when no host of them has paired a Home Assistant."""
+    wanted = {booking.location_id for booking in bookings}
+    found = await session.execute(select(Location.id, Location.host_id).where(Location.id.in_(wanted)))
+    hosts = dict(found.tuples().all())
+    paired = [booking for booking in bookings if await has_paired(session, hosts[booking.location_id])]
+    if not paired:
+        return
+    drivers = {booking.driver_id for booking in paired}
+    named = await session.execute(select(User.id, User.name).where(User.id.in_(drivers)))
+    names = dict(named.tuples().all())
+    for view in await load_views(session, paired):
+        booking = view.booking
         kind = REQUESTED if booking.reservation_status == Status.PENDING else RESERVED
-        await _send_booking(session, booking, kind, booking.created_at)
+        payload = booking_payload(view, driver_name=names.get(booking.driver_id))
+        await send_down(session, view.location.host_id, kind, payload, booking.created_at)
 
 
 async def answered(session: AsyncSession, booking: Booking, now: datetime, *, accepted: bool, change: bool) -> None:
