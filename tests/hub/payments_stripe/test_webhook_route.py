@@ -4,10 +4,12 @@ with the endpoint's secret is refused and changes nothing."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from sqlalchemy import select
 
+from chargeshare_hub.bookings.tables import Booking
 from chargeshare_hub.payments.payout_tables import PaymentDispute
 from chargeshare_hub.payments.stripe.gateway import StripeGateway
 from tests.hub.bookings.helpers import Clock
@@ -46,6 +48,26 @@ async def test_a_hold_stripe_canceled_is_released_once_however_often_the_event_c
     again_held = await held(client, setting.booking_id)
     assert again_held is not None
     assert (again_held.status, again_held.settled_at) == ("RELEASED", released.settled_at)
+
+
+async def test_a_hold_whose_payment_failed_at_stripe_is_released_and_its_booking_left_as_it_is(
+    client: Any, clock: Clock, fake: FakeStripe
+) -> None:
+    setting, hold = await held_at_stripe(client, clock)
+    authorised = fake.events_of("payment_intent.amount_capturable_updated")[-1]
+    failed = copy.deepcopy(authorised) | {"id": "evt_payment_failed", "type": "payment_intent.payment_failed"}
+    failed["data"]["object"].update(status="requires_payment_method", amount_capturable=0)
+
+    status = await fake.send_webhook(str(client.make_url(WEBHOOK)), failed, WEBHOOK_SECRET)
+
+    assert status == 200
+    released = await held(client, setting.booking_id)
+    assert released is not None
+    assert (released.provider_reference, released.status) == (hold.provider_reference, "RELEASED")
+    async with database(client).read() as session:
+        booking = await session.get(Booking, setting.booking_id)
+    assert booking is not None
+    assert booking.reservation_status == "RESERVED"
 
 
 async def test_an_event_not_signed_with_the_endpoints_secret_is_refused_and_changes_nothing(
