@@ -92,6 +92,14 @@ async def booked(client: Any, driver: Actor, location_id: str, when: dict[str, s
     return created
 
 
+async def cancel(client: Any, driver: Actor, booking_id: str) -> None:
+    """The driver cancels the booking (it must be theirs to cancel)."""
+    response = await client.post(
+        f"/api/v1/bookings/{booking_id}/cancel", json={"cancellation_reason": "TRAFFIC"}, headers=driver.headers
+    )
+    assert response.status == 200, await response.text()
+
+
 OVERLAPPING_PAIRS = text(
     "SELECT count(*) FROM bookings a JOIN bookings b ON a.evse_row_id = b.evse_row_id AND a.id < b.id"
     " AND a.starts_at < b.ends_at AND b.starts_at < a.ends_at"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from chargeshare_hub.ledger.kinds import AccountKind
-from tests.hub.bookings.helpers import Clock, actor, booked, period, priced_listing
+from tests.hub.bookings.helpers import Clock, actor, booked, cancel, period, priced_listing
 
 from .helpers import differences, holding_of, payments, top_up
 
@@ -40,10 +40,7 @@ async def test_a_fee_the_wallet_cannot_cover_stays_owed_and_a_refund_settles_it_
     await payments(client).sweep()
 
     owed = await holding_of(client, AccountKind.DRIVER_RECEIVABLE, driver.user_id)
-    canceled = await client.post(
-        f"/api/v1/bookings/{booking['id']}/cancel", json={"cancellation_reason": "TRAFFIC"}, headers=driver.headers
-    )
-    assert canceled.status == 200
+    await cancel(client, driver, booking["id"])
     await payments(client).sweep()
 
     assert owed == 340

@@ -14,7 +14,7 @@ from chargeshare_hub.config import HubConfig
 from chargeshare_hub.db.engine import Database
 from chargeshare_hub.ledger.kinds import AccountKind
 from chargeshare_hub.notifications.tables import Notification
-from tests.hub.bookings.helpers import Actor, Clock
+from tests.hub.bookings.helpers import Actor, Clock, cancel
 from tests.hub.charging.helpers import charging, end, start
 from tests.hub.conftest import clocked_app
 
@@ -150,12 +150,7 @@ async def test_a_canceled_booking_releases_its_hold(client: Any, clock: Clock) -
     clock.advance(minutes=30)
     await payments(client).sweep()
 
-    response = await client.post(
-        f"/api/v1/bookings/{setting.booking_id}/cancel",
-        json={"cancellation_reason": "TRAFFIC"},
-        headers=setting.driver.headers,
-    )
-    assert response.status == 200, await response.text()
+    await cancel(client, setting.driver, setting.booking_id)
     swept = await payments(client).sweep()
 
     assert swept.released == 1

@@ -14,7 +14,7 @@ from chargeshare_hub.bookings.tables import Booking
 from chargeshare_hub.ledger.kinds import AccountKind
 from chargeshare_hub.notifications.tables import Notification
 from chargeshare_hub.web.context import HUB
-from tests.hub.bookings.helpers import Clock, actor
+from tests.hub.bookings.helpers import Clock, actor, cancel
 from tests.hub.payments.helpers import TOP_UPS, database, differences, held, holding_of, payments, postings
 from tests.hub.payments_stripe.fake_stripe import HOST_ACCOUNT, FakeStripe
 from tests.hub.payments_stripe.hub_helpers import (
@@ -138,12 +138,7 @@ async def test_while_stripe_is_down_no_hold_is_placed_and_the_next_sweep_places_
 
 async def test_a_canceled_booking_releases_its_hold_at_stripe(client: Any, clock: Clock, fake: FakeStripe) -> None:
     setting, hold = await held_at_stripe(client, clock)
-    response = await client.post(
-        f"/api/v1/bookings/{setting.booking_id}/cancel",
-        json={"cancellation_reason": "TRAFFIC"},
-        headers=setting.driver.headers,
-    )
-    assert response.status == 200, await response.text()
+    await cancel(client, setting.driver, setting.booking_id)
 
     swept = await payments(client).sweep()
 
@@ -162,11 +157,7 @@ async def test_a_hold_stripe_canceled_already_is_released_all_the_same(
 ) -> None:
     setting, hold = await held_at_stripe(client, clock)
     fake.account.cancel(str(hold.provider_reference), {}, None)  # expired at Stripe, its event not yet arrived
-    await client.post(
-        f"/api/v1/bookings/{setting.booking_id}/cancel",
-        json={"cancellation_reason": "TRAFFIC"},
-        headers=setting.driver.headers,
-    )
+    await cancel(client, setting.driver, setting.booking_id)
 
     swept = await payments(client).sweep()
 
@@ -180,11 +171,7 @@ async def test_a_hold_stripe_cannot_release_now_stays_held_until_a_later_sweep(
     client: Any, clock: Clock, fake: FakeStripe
 ) -> None:
     setting, _ = await held_at_stripe(client, clock)
-    await client.post(
-        f"/api/v1/bookings/{setting.booking_id}/cancel",
-        json={"cancellation_reason": "TRAFFIC"},
-        headers=setting.driver.headers,
-    )
+    await cancel(client, setting.driver, setting.booking_id)
     fake.down = True
 
     during = await payments(client).sweep()

@@ -41,13 +41,6 @@ async def entry_of(client: Any, driver: Actor, entry_id: str) -> dict[str, Any]:
     return entry
 
 
-async def cancel(client: Any, driver: Actor, booking_id: str) -> None:
-    response = await client.post(
-        f"/api/v1/bookings/{booking_id}/cancel", json={"cancellation_reason": "TRAFFIC"}, headers=driver.headers
-    )
-    assert response.status == 200, await response.text()
-
-
 def waitlist(client: Any) -> Waitlist:
     service: Waitlist = client.server.app[HUB].waitlist
     return service

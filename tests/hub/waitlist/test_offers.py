@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from chargeshare_hub.web.context import HUB
-from tests.hub.bookings.helpers import Actor, Clock, actor, book, booked
+from tests.hub.bookings.helpers import Actor, Clock, actor, book, booked, cancel
 from tests.hub.vehicles.helpers import error_of
 from tests.hub.waitlist.helpers import (
     TEN_TO_ELEVEN,
-    cancel,
     entry_of,
     join,
     joined,

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from tests.hub.bookings.helpers import Actor, actor, booked
+from tests.hub.bookings.helpers import Actor, actor, booked, cancel
 from tests.hub.vehicles.helpers import add_vehicle, error_of
-from tests.hub.waitlist.helpers import TEN_TO_ELEVEN, cancel, entry_of, join, joined, one_wallbox
+from tests.hub.waitlist.helpers import TEN_TO_ELEVEN, entry_of, join, joined, one_wallbox
 
 
 async def _offered(client: Any) -> tuple[Actor, Actor, dict[str, Any]]:
