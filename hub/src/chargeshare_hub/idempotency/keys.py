@@ -23,9 +23,9 @@ import json
 from typing import Any
 
 from sqlalchemy import Row, delete, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..db.dialects import conflict_insert
 from ..web.errors import ApiError, bad_request, conflict
 from .tables import IdempotencyKey
 
@@ -110,9 +110,8 @@ async def purge(session: AsyncSession, now: datetime) -> int:
 
 
 async def _insert(session: AsyncSession, user_id: int, key: str, request_hash: str, now: datetime) -> bool:
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     inserted = await session.scalar(
-        dialect.insert(IdempotencyKey)
+        conflict_insert(session, IdempotencyKey)
         .values(user_id=user_id, key=key, request_hash=request_hash, created_at=now)
         .on_conflict_do_nothing()
         .returning(IdempotencyKey.user_id)

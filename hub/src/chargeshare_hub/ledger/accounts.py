@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..db.dialects import conflict_insert
 from .errors import LedgerError
 from .kinds import AccountKind
 from .tables import LedgerAccount
@@ -33,9 +33,8 @@ async def open_account(
     found = await find_account(session, kind, currency, owner_id)
     if found is not None:
         return found
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     await session.execute(
-        dialect.insert(LedgerAccount)
+        conflict_insert(session, LedgerAccount)
         .values(kind=kind.value, owner_id=owner_id, currency=currency, created_at=at)
         .on_conflict_do_nothing()
     )

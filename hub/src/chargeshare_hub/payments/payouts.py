@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from ..accounts.principal import Principal
 from ..config import HubConfig
 from ..db.base import utcnow
+from ..db.dialects import is_postgresql
 from ..db.engine import Database
 from ..ledger.accounts import open_account
 from ..ledger.balances import MAX_PAGE, PAGE
@@ -170,7 +171,7 @@ class Payouts:
 
 async def lock_host_payables(session: AsyncSession, host_id: int) -> None:
     """Locks the host's payables until the transaction ends: a payout run waits for it, or it for the run."""
-    if _is_postgresql(session):
+    if is_postgresql(session):
         await session.execute(
             select(LedgerAccount.id)
             .where(LedgerAccount.kind == AccountKind.HOST_PAYABLE, LedgerAccount.owner_id == host_id)
@@ -182,7 +183,7 @@ async def lock_host_payables(session: AsyncSession, host_id: int) -> None:
 async def _lock_books(session: AsyncSession) -> None:
     """Locks every payable and clearing account, in the order postings lock accounts: the run's own postings
     then never wait for a lock held by a posting that waits for one of theirs."""
-    if _is_postgresql(session):
+    if is_postgresql(session):
         kinds = (AccountKind.HOST_PAYABLE, AccountKind.PROCESSOR_CLEARING)
         await session.execute(
             select(LedgerAccount.id)
@@ -212,7 +213,3 @@ async def _due(session: AsyncSession, threshold: int) -> list[tuple[LedgerAccoun
         .order_by(LedgerAccount.id)
     )
     return [(payable, AccountKind.HOST_PAYABLE.holding(stored)) for payable, stored in rows.tuples()]
-
-
-def _is_postgresql(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "postgresql"

@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ..db.dialects import is_postgresql
 from ..ledger.accounts import find_account, open_account
 from ..ledger.balances import holding
 from ..ledger.kinds import AccountKind
@@ -35,7 +36,7 @@ class Funds:
 async def locked_wallet(session: AsyncSession, driver_id: int, currency: str, at: datetime) -> LedgerAccount:
     """The driver's wallet in `currency` (opened on first use), locked until the transaction ends."""
     wallet = await open_account(session, AccountKind.DRIVER_WALLET, currency, driver_id, at=at)
-    if session.get_bind().dialect.name == "postgresql":
+    if is_postgresql(session):
         await session.execute(
             select(LedgerAccount.id).where(LedgerAccount.id == wallet.id).with_for_update(key_share=True)
         )

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from ...db.dialects import conflict_insert
 from .parties_tables import StripeParty
 
 
@@ -26,10 +26,9 @@ async def save_account(session: AsyncSession, user_id: int, account: str, at: da
 
 async def _save(session: AsyncSession, user_id: int, values: dict[str, str], at: datetime) -> None:
     # One statement: two saves of one account at once (two tabs) both land, neither fails on the primary key.
-    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     changes = {**values, "updated_at": at}
     await session.execute(
-        dialect.insert(StripeParty)
+        conflict_insert(session, StripeParty)
         .values(user_id=user_id, **changes)
         .on_conflict_do_update(index_elements=[StripeParty.user_id], set_=changes)
     )
